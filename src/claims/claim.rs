@@ -1,0 +1,173 @@
+//! The claim as the engine sees it: typed values, each with the exact cell it
+//! came from, so every finding can point at its row and column.
+
+use std::sync::Arc;
+
+use crate::codeset::code::{CodeFormatError, CodeKey};
+use crate::date::{Date, DateError};
+
+/// Index of an input file in the run (claims files first, then member files).
+pub type FileId = u32;
+
+/// Where a cell is. `line` and `column` are 1-based; `column` is the byte
+/// column of the cell's first byte in its physical line (quoted newlines
+/// before the cell in the same record are accounted for).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CellLoc {
+    pub file: FileId,
+    pub line: u64,
+    pub column: u32,
+    /// Byte length of the cell as written, quotes included.
+    pub len: u32,
+    /// Index of the column in its file's header.
+    pub field: u32,
+}
+
+/// A typed value and the cell it was read from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cell<T> {
+    pub loc: CellLoc,
+    /// The cell's text, unquoted, trimmed of surrounding spaces.
+    pub raw: String,
+    pub value: T,
+}
+
+/// The setting a claim comes from; decides which edits apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClaimType {
+    /// Hospital inpatient (bill type 11x, 12x, 41x; CCW claim type 60): position 1 is the principal diagnosis.
+    Inpatient,
+    /// Hospital outpatient (bill type 13x, 14x, 7xx, 8xx...; CCW 40): position 1 is the first-listed diagnosis.
+    Outpatient,
+    /// Physician / supplier (CMS-1500, CCW carrier 71/72).
+    Professional,
+    /// Not stated and not derivable.
+    Unknown,
+}
+
+impl ClaimType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClaimType::Inpatient => "inpatient",
+            ClaimType::Outpatient => "outpatient",
+            ClaimType::Professional => "professional",
+            ClaimType::Unknown => "unknown",
+        }
+    }
+}
+
+/// Administrative sex as claims code it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Sex {
+    Male,
+    Female,
+    Unknown,
+}
+
+impl Sex {
+    /// Accepts M/F/U, male/female/unknown, CMS's 1/2/0 (any case, trimmed).
+    pub fn parse(s: &str) -> Option<Sex> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "m" | "male" | "1" => Some(Sex::Male),
+            "f" | "female" | "2" => Some(Sex::Female),
+            "u" | "unknown" | "0" => Some(Sex::Unknown),
+            _ => None,
+        }
+    }
+}
+
+/// What a diagnosis cell is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DxRole {
+    /// A sequenced diagnosis; position 1 is principal / first-listed.
+    Sequenced,
+    /// Admitting diagnosis: not position 1, not part of the sequence.
+    Admitting,
+    /// Patient's reason for visit: not position 1, not part of the sequence.
+    ReasonForVisit,
+    /// A dedicated external-cause column (CCW FST_DGNS_E_CD, ICD_DGNS_E_CD1..).
+    ExternalCause,
+}
+
+/// A cell that reads as an age in years, or why it does not.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AgeError {
+    NotANumber,
+    OutOfRange,
+}
+
+/// One diagnosis on a claim.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagnosis {
+    /// The code cell: parsed key, or why the text is not shaped like a code.
+    /// Empty cells are not diagnoses (see [`Claim::gaps`]).
+    pub code: Cell<Result<CodeKey, CodeFormatError>>,
+    pub role: DxRole,
+    /// 1-based position among the sequenced diagnoses (1 = principal or
+    /// first-listed); 0 for admitting, reason-for-visit and external-cause columns.
+    pub position: u16,
+    /// The present-on-admission indicator cell paired with this diagnosis, if any.
+    pub poa: Option<Cell<String>>,
+    /// ICD-9 or ICD-10 as the per-diagnosis version column says (CCW ICD_DGNS_VRSN_CD).
+    pub code_system: CodeSystem,
+}
+
+/// The code system a claim or a diagnosis says it uses.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CodeSystem {
+    Icd10Cm,
+    Icd9Cm,
+    /// A value that is neither (e.g. `icd-10-pcs` in a diagnosis code type column).
+    Other(String),
+}
+
+/// One claim, built from one row (wide layout) or several rows (long layout).
+#[derive(Clone, Debug)]
+pub struct Claim {
+    pub file: FileId,
+    /// The claim id as written; `None` when the file has no claim id column
+    /// (each row is then its own claim).
+    pub id: Option<String>,
+    /// The 1-based physical line of the claim's first row.
+    pub line: u64,
+    pub claim_type: ClaimType,
+    /// The claim-level code type column (Tuva diagnosis_code_type), when present.
+    pub code_type: Option<Cell<CodeSystem>>,
+    /// Service date (or from date / claim start date).
+    pub service_date: Option<Cell<Result<Date, DateError>>>,
+    /// Through / end date, when the file has one.
+    pub through_date: Option<Cell<Result<Date, DateError>>>,
+    /// Birth date, from the claim row or the member file.
+    pub birth_date: Option<Cell<Result<Date, DateError>>>,
+    /// Age in years as written on the claim (when there is an age column).
+    pub age: Option<Cell<Result<u16, AgeError>>>,
+    /// Sex as written on the claim or the member file; `Err` holds nothing
+    /// more than the raw text already in the cell.
+    pub sex: Option<Cell<Result<Sex, ()>>>,
+    /// Diagnoses in sequence order (position 1 first), then admitting,
+    /// reason-for-visit and external-cause cells.
+    pub diagnoses: Vec<Diagnosis>,
+    /// Empty sequenced diagnosis cells that stand before a filled one.
+    pub gaps: Vec<CellLoc>,
+    /// Raw physical lines of the claim's rows, by line number, kept only when
+    /// a reporter shows source lines.
+    pub source_lines: Vec<(u64, Arc<str>)>,
+}
+
+impl Claim {
+    /// The sequenced diagnoses (principal / first-listed first).
+    pub fn sequenced(&self) -> impl Iterator<Item = &Diagnosis> {
+        self.diagnoses.iter().filter(|d| d.role == DxRole::Sequenced)
+    }
+
+    /// The diagnosis in position 1, if the claim has one.
+    pub fn first_listed(&self) -> Option<&Diagnosis> {
+        self.diagnoses.iter().find(|d| d.role == DxRole::Sequenced && d.position == 1)
+    }
+
+    /// The raw text of physical line `line`, when kept.
+    pub fn source_line(&self, line: u64) -> Option<&Arc<str>> {
+        self.source_lines.iter().find(|(l, _)| *l == line).map(|(_, t)| t)
+    }
+}

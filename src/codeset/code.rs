@@ -1,0 +1,231 @@
+//! The ICD-10-CM code as a value: normalisation of what claims write
+//! (`z53.2`, ` Z532 `, `Z53.2`) into one fixed-size key.
+//!
+//! A [`CodeKey`] is 8 bytes, `Copy`, and hashes as one integer, so looking a
+//! code up never allocates.
+
+use std::fmt;
+
+/// A normalised code: upper case, no dot, 3 to 7 ASCII alphanumerics,
+/// the first a letter.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CodeKey {
+    bytes: [u8; 7],
+    len: u8,
+}
+
+impl CodeKey {
+    pub const MAX_LEN: usize = 7;
+
+    /// Builds a key from bytes already known to be a dotless code (the
+    /// importers' input). Lower case is upper-cased; `None` for anything
+    /// that is not 3 to 7 ASCII alphanumerics starting with a letter.
+    pub fn from_dotless(code: &[u8]) -> Option<CodeKey> {
+        if !(3..=Self::MAX_LEN).contains(&code.len()) || !code[0].is_ascii_alphabetic() {
+            return None;
+        }
+        let mut bytes = [0u8; 7];
+        for (slot, &b) in bytes.iter_mut().zip(code) {
+            if !b.is_ascii_alphanumeric() {
+                return None;
+            }
+            *slot = b.to_ascii_uppercase();
+        }
+        Some(CodeKey { bytes, len: code.len() as u8 })
+    }
+
+    /// Parses a code as a claim writes it: dotted or dotless, any case,
+    /// padded with spaces. An empty cell is `Err(CodeFormatError::Empty)`.
+    pub fn parse(raw: &str) -> Result<CodeKey, CodeFormatError> {
+        let s = raw.trim_matches(|c: char| c == ' ' || c == '\t');
+        if s.is_empty() {
+            return Err(CodeFormatError::Empty);
+        }
+        let mut bytes = [0u8; 7];
+        let mut len = 0usize;
+        let mut dot_seen = false;
+        for (i, ch) in s.char_indices() {
+            if ch == '.' {
+                if dot_seen || len != 3 {
+                    return Err(CodeFormatError::MisplacedDot { offset: i });
+                }
+                dot_seen = true;
+                continue;
+            }
+            if !ch.is_ascii_alphanumeric() {
+                return Err(CodeFormatError::BadCharacter { offset: i, ch });
+            }
+            if len == Self::MAX_LEN {
+                return Err(CodeFormatError::TooLong);
+            }
+            if len == 0 && !ch.is_ascii_alphabetic() {
+                return Err(CodeFormatError::FirstNotLetter);
+            }
+            bytes[len] = (ch as u8).to_ascii_uppercase();
+            len += 1;
+        }
+        if len < 3 {
+            return Err(CodeFormatError::TooShort);
+        }
+        Ok(CodeKey { bytes, len: len as u8 })
+    }
+
+    /// The dotless code, e.g. `Z5320`.
+    pub fn as_str(&self) -> &str {
+        // Only ASCII alphanumerics are ever stored.
+        std::str::from_utf8(self.as_bytes()).unwrap_or_default()
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
+    }
+
+    pub fn len(&self) -> usize {
+        usize::from(self.len)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The category: the first three characters (`Z53` for `Z53.20`).
+    pub fn category(&self) -> CodeKey {
+        self.truncated(3)
+    }
+
+    /// The code cut to `len` characters (at least 3).
+    pub fn truncated(&self, len: usize) -> CodeKey {
+        let len = len.clamp(3, self.len());
+        let mut bytes = [0u8; 7];
+        bytes[..len].copy_from_slice(&self.bytes[..len]);
+        CodeKey { bytes, len: len as u8 }
+    }
+
+    /// The key with one more character appended; `None` when already 7 long
+    /// or `ch` is not alphanumeric.
+    pub fn with_char(&self, ch: u8) -> Option<CodeKey> {
+        if self.len() >= Self::MAX_LEN || !ch.is_ascii_alphanumeric() {
+            return None;
+        }
+        let mut out = *self;
+        out.bytes[self.len()] = ch.to_ascii_uppercase();
+        out.len += 1;
+        Some(out)
+    }
+
+    /// True when `self` starts with `prefix` (a code is its own prefix).
+    pub fn starts_with(&self, prefix: &CodeKey) -> bool {
+        self.as_bytes().starts_with(prefix.as_bytes())
+    }
+
+    /// The whole key as one integer, for hashing and compact tables.
+    pub fn to_u64(&self) -> u64 {
+        let mut b = [0u8; 8];
+        b[..7].copy_from_slice(&self.bytes);
+        b[7] = self.len;
+        u64::from_le_bytes(b)
+    }
+
+    /// Inverse of [`CodeKey::to_u64`].
+    pub fn from_u64(v: u64) -> Option<CodeKey> {
+        let b = v.to_le_bytes();
+        let len = usize::from(b[7]);
+        if len > Self::MAX_LEN {
+            return None;
+        }
+        CodeKey::from_dotless(&b[..len])
+    }
+
+    /// The canonical dotted spelling (`Z53.20`; a category has no dot).
+    pub fn dotted(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl fmt::Display for CodeKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self.as_str();
+        if s.len() > 3 {
+            write!(f, "{}.{}", &s[..3], &s[3..])
+        } else {
+            f.write_str(s)
+        }
+    }
+}
+
+impl fmt::Debug for CodeKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CodeKey({self})")
+    }
+}
+
+/// Why a cell is not shaped like an ICD-10-CM code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeFormatError {
+    /// The cell is empty (not a format error: rules decide what that means).
+    Empty,
+    TooShort,
+    TooLong,
+    FirstNotLetter,
+    /// A character that no code contains, at this byte offset of the trimmed text.
+    BadCharacter { offset: usize, ch: char },
+    /// A dot anywhere but after the third character.
+    MisplacedDot { offset: usize },
+}
+
+impl fmt::Display for CodeFormatError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CodeFormatError::Empty => f.write_str("the cell is empty"),
+            CodeFormatError::TooShort => f.write_str("a code has at least 3 characters"),
+            CodeFormatError::TooLong => f.write_str("a code has at most 7 characters"),
+            CodeFormatError::FirstNotLetter => f.write_str("a code starts with a letter"),
+            CodeFormatError::BadCharacter { ch, .. } if ch.is_ascii() => {
+                write!(f, "the character {ch:?} cannot appear in a code")
+            }
+            CodeFormatError::BadCharacter { ch, .. } => write!(
+                f,
+                "the non-ASCII character {ch:?} (U+{:04X}) cannot appear in a code; it may be a look-alike of a letter or digit",
+                u32::from(*ch)
+            ),
+            CodeFormatError::MisplacedDot { .. } => {
+                f.write_str("the dot belongs after the third character")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_spellings() {
+        for raw in ["Z53.20", "z53.20", " Z5320 ", "Z5320", "\tz53.20"] {
+            let k = CodeKey::parse(raw).unwrap();
+            assert_eq!(k.as_str(), "Z5320");
+            assert_eq!(k.to_string(), "Z53.20");
+        }
+        assert_eq!(CodeKey::parse("E11").unwrap().to_string(), "E11");
+        assert_eq!(CodeKey::parse("QA0.0101").unwrap().to_string(), "QA0.0101");
+    }
+
+    #[test]
+    fn rejects_bad_shapes() {
+        assert_eq!(CodeKey::parse("  "), Err(CodeFormatError::Empty));
+        assert_eq!(CodeKey::parse("Z5"), Err(CodeFormatError::TooShort));
+        assert_eq!(CodeKey::parse("S72001AB"), Err(CodeFormatError::TooLong));
+        assert_eq!(CodeKey::parse("253.20"), Err(CodeFormatError::FirstNotLetter));
+        assert_eq!(CodeKey::parse("Z5.320"), Err(CodeFormatError::MisplacedDot { offset: 2 }));
+        assert_eq!(CodeKey::parse("Z53-20"), Err(CodeFormatError::BadCharacter { offset: 3, ch: '-' }));
+    }
+
+    #[test]
+    fn key_round_trips_through_u64() {
+        let k = CodeKey::parse("S72.001A").unwrap();
+        assert_eq!(CodeKey::from_u64(k.to_u64()), Some(k));
+        assert_eq!(k.category().as_str(), "S72");
+        assert!(k.starts_with(&CodeKey::parse("S72.0").unwrap()));
+        assert_eq!(k.truncated(6).with_char(b'd').unwrap().as_str(), "S72001D");
+    }
+}

@@ -1,0 +1,3 @@
+//! The rule engine: rule registry, rule packs, evaluation of one claim.
+
+pub mod diagnostic;

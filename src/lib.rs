@@ -1,0 +1,12 @@
+//! dxlint: a linter for ICD-10-CM diagnosis codes on medical claims.
+//!
+//! Data flows one way:
+//! [`claims`] (CSV input) -> [`engine`] (rules, with the [`codeset`]) ->
+//! [`engine::diagnostic::Diagnostic`]s -> [`report`] (formats).
+#![forbid(unsafe_code)]
+
+pub mod claims;
+pub mod codeset;
+pub mod date;
+pub mod engine;
+pub mod report;
