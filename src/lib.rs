@@ -10,3 +10,6 @@ pub mod codeset;
 pub mod date;
 pub mod engine;
 pub mod report;
+pub mod cli;
+pub mod config;
+pub mod rules;

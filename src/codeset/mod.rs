@@ -2,3 +2,4 @@
 //! compact indexed storage, and lookup by fiscal year and date of service.
 
 pub mod code;
+pub mod registry;

@@ -1,0 +1,155 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::report::Format;
+
+const ABOUT: &str = "A fast linter for ICD-10-CM diagnosis codes on medical claims";
+
+const LONG_ABOUT: &str = "\
+A fast linter for ICD-10-CM diagnosis codes on medical claims.
+
+dxlint checks every claim in CSV, TSV or pipe-delimited exports against the
+ICD-10-CM code set in force on the claim's date of service, and reports
+invalid, non-billable and out-of-date codes, missing 7th characters,
+sequencing errors and data problems, at the exact row and cell.
+
+Code sets: FY2025 and FY2026 (tabular XML) are built in. For other dates from
+2015-10-01 to 2027-03-31, including FY2027 (in force since 2026-10-01),
+validity and billability come from CMS's Medicare Code Editor timeline, also
+built in; titles then come from the nearest built-in release, because no
+FY2027 titles are built in. Load CMS's FY2027 release (order file or tabular
+XML) with --codeset to check FY2027 claims with its titles and structure.";
+
+#[derive(Parser, Debug)]
+#[command(name = "dxlint", version, about = ABOUT, long_about = LONG_ABOUT)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check claim files and report diagnostics
+    Check(CheckArgs),
+    /// List every rule with its code, severity, default state and source
+    Rules(RulesArgs),
+    /// Explain one rule: what it does, why, an example, the fix, references
+    Explain {
+        /// A rule code (DX103) or name (non-billable-code)
+        rule: String,
+        #[command(flatten)]
+        packs: PackArgs,
+    },
+    /// Look up codes: title, billable status, parent, children, validity dates, notes
+    Lookup(LookupArgs),
+}
+
+#[derive(Args, Debug, Default)]
+pub struct PackArgs {
+    /// Load a rule pack (TOML) in addition to the built-in packs; repeatable
+    #[arg(long = "rules", value_name = "PATH")]
+    pub rules: Vec<PathBuf>,
+    /// Use this config file instead of searching for dxlint.toml
+    #[arg(long, value_name = "PATH", global = true)]
+    pub config: Option<PathBuf>,
+    /// Ignore any dxlint.toml
+    #[arg(long, global = true, conflicts_with = "config")]
+    pub isolated: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Claim files (CSV, TSV, pipe-delimited; `.gz` read directly); `-` reads stdin
+    #[arg(required = true, value_name = "FILES")]
+    pub files: Vec<PathBuf>,
+
+    /// Output format [default: human on a terminal, short otherwise]
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<Format>,
+    /// Write the report to a file instead of stdout
+    #[arg(long, short = 'o', value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// When to use colours in the human format
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// In the human format, mask every cell of the shown row except the offending one
+    #[arg(long)]
+    pub redact: bool,
+    /// Exit with 1 when there are warnings, not only errors
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Print no summary
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Print the column mapping chosen for each file (to stderr)
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+
+    /// Rules or groups to run instead of the default set (codes, code prefixes, names, groups, ALL); comma-separated
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Option<Vec<String>>,
+    /// Rules to run in addition (e.g. rules off by default); comma-separated
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub extend_select: Vec<String>,
+    /// Rules not to run; comma-separated
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+
+    /// Load an ICD-10-CM release at run time (CMS order file or tabular XML, e.g. FY2027); repeatable
+    #[arg(long, value_name = "PATH")]
+    pub codeset: Vec<PathBuf>,
+    /// Member file(s) with birth dates and sexes, joined on the member id
+    #[arg(long, value_name = "PATH")]
+    pub members: Vec<PathBuf>,
+    /// Claim type for files that do not say (inpatient, outpatient, professional)
+    #[arg(long, value_name = "TYPE")]
+    pub claim_type: Option<String>,
+    /// Field delimiter (`,`, `tab`, `|`); detected from the header when absent
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
+    /// Header of the claim id column
+    #[arg(long, value_name = "HEADER")]
+    pub claim_id_column: Option<String>,
+    /// Header of the service date column
+    #[arg(long, value_name = "HEADER")]
+    pub service_date_column: Option<String>,
+    /// Headers of the diagnosis columns in order (comma-separated)
+    #[arg(long, value_delimiter = ',', value_name = "HEADERS")]
+    pub dx_columns: Option<Vec<String>>,
+
+    #[command(flatten)]
+    pub packs: PackArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct RulesArgs {
+    /// Print the rules as JSON
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub packs: PackArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct LookupArgs {
+    /// Codes, dotted or not (E11.9, e119)
+    #[arg(required = true)]
+    pub codes: Vec<String>,
+    /// Fiscal year whose release to show (default: the newest)
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<u16>,
+    /// Load an ICD-10-CM release at run time; repeatable
+    #[arg(long, value_name = "PATH")]
+    pub codeset: Vec<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}

@@ -1,0 +1,269 @@
+//! `dxlint check`: read claim files, run the rules, report.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use crate::claims::columns::ColumnMap;
+use crate::claims::members::Members;
+use crate::claims::source::{ClaimReader, Event, InputOptions, open_input};
+use crate::cli::args::{CheckArgs, ColorChoice};
+use crate::cli::{ExitCode, Failure, load_catalog, load_codesets, load_config};
+use crate::codeset::registry::CodeSets;
+use crate::config::parse_claim_type;
+use crate::engine::diagnostic::{Diagnostic, Severity};
+use crate::engine::files::FileTable;
+use crate::engine::{Engine, Selection};
+use crate::report::{FileSummary, Format, ReportOptions, Reporter, RunInfo, Summary, reporter};
+
+pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
+    let started = Instant::now();
+    let config = load_config(&args.packs)?;
+    let catalog = load_catalog(&config, &args.packs.rules)?;
+    config.validate(&catalog).map_err(Failure::report)?;
+
+    let selection = merge_selection(&config.selection, &args);
+    let engine = Engine::new(catalog, &selection).map_err(|e| Failure::usage(e.to_string()))?;
+
+    let mut codeset_paths = config.codesets.clone();
+    codeset_paths.extend(args.codeset.iter().cloned());
+    let codesets = load_codesets(&codeset_paths)?;
+
+    let stdout_tty = std::io::stdout().is_terminal() && args.output.is_none();
+    let format = args.format.unwrap_or(if stdout_tty { Format::Human } else { Format::Short });
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => stdout_tty && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let out: Box<dyn Write + Send> = match &args.output {
+        Some(path) => Box::new(std::fs::File::create(path).map_err(|e| Failure::io(format!("cannot write {}: {e}", path.display())))?),
+        None => Box::new(std::io::stdout()),
+    };
+    // Machine formats keep stdout for the report; the summary goes to stderr.
+    let summary_in_report = matches!(format, Format::Human | Format::Json | Format::Sarif | Format::Github);
+    let options = ReportOptions {
+        color,
+        redact: args.redact,
+        width: None,
+        show_summary: !args.quiet && summary_in_report,
+    };
+    let mut report = reporter(format, out, &options);
+    let run_info = RunInfo { tool: "dxlint", version: env!("CARGO_PKG_VERSION"), rules: engine.active_rules() };
+    report.begin(&run_info).map_err(Failure::output)?;
+
+    let mut files = FileTable::default();
+    let members = load_members(&config.members, &args.members, &mut files)?;
+    let mut columns = config.columns.clone();
+    apply_column_flags(&mut columns, &args);
+    let input_options = InputOptions {
+        delimiter: parse_delimiter(args.delimiter.as_deref())?,
+        columns,
+        default_claim_type: match args.claim_type.as_deref() {
+            Some(t) => Some(parse_claim_type(t).ok_or_else(|| Failure::usage(format!("unknown claim type `{t}`: use inpatient, outpatient or professional")))?),
+            None => config.claim_type,
+        },
+        keep_source_lines: format == Format::Human,
+    };
+
+    let mut summary = Summary::default();
+    let mut unreadable = 0usize;
+    for path in &args.files {
+        let file_summary = check_file(path, &input_options, members.as_ref(), &engine, &codesets, &mut files, report.as_mut(), &mut summary, args.verbose)?;
+        if file_summary.error.is_some() {
+            unreadable += 1;
+        }
+        summary.rows_read += file_summary.rows_read;
+        summary.rows_checked += file_summary.rows_checked;
+        summary.rows_rejected += file_summary.rows_rejected;
+        summary.claims += file_summary.claims;
+        summary.claims_icd9 += file_summary.claims_icd9;
+        summary.files.push(file_summary);
+    }
+    summary.notices.extend(coverage_notices(&codesets));
+    summary.code_sets_used = codesets.versions().map(|v| v.label()).collect();
+    summary.elapsed = started.elapsed();
+    report.finish(&summary).map_err(Failure::output)?;
+    if !args.quiet && !summary_in_report {
+        print_short_summary(&summary);
+    }
+
+    let errors = summary.count(Severity::Error);
+    let warnings = summary.count(Severity::Warning);
+    Ok(if unreadable > 0 {
+        ExitCode::Failure
+    } else if errors > 0 || (args.deny_warnings && warnings > 0) {
+        ExitCode::Findings
+    } else {
+        ExitCode::Clean
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_file(
+    path: &Path,
+    options: &InputOptions,
+    members: Option<&Members>,
+    engine: &Engine,
+    codesets: &CodeSets,
+    files: &mut FileTable,
+    report: &mut (dyn Reporter + Send),
+    summary: &mut Summary,
+    verbose: bool,
+) -> Result<FileSummary, Failure> {
+    let display = display_name(path);
+    let id = files.add(&display);
+    let mut fs = FileSummary { path: display.clone(), ..FileSummary::default() };
+    let input = match open_input(path) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            fs.error = Some(e.to_string());
+            return Ok(fs);
+        }
+    };
+    let mut reader = match ClaimReader::open(id, &display, input, options, members) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{:?}", miette::Report::new(e.clone()));
+            fs.error = Some(e.to_string());
+            return Ok(fs);
+        }
+    };
+    files.set_headers(id, reader.headers().to_vec());
+    if verbose {
+        eprintln!("{display}: {}", reader.mapping().describe());
+    }
+    let mut found: Vec<Diagnostic> = Vec::new();
+    while let Some(event) = reader.next_event() {
+        found.clear();
+        match event {
+            Event::Claim(claim) => engine.check_claim(&claim, codesets, files, &mut found),
+            Event::Malformed(row) => found.extend(engine.malformed_row(row.loc, &row.reason, row.source_line.clone(), files)),
+        }
+        for d in &found {
+            *summary.by_severity.entry(d.severity).or_default() += 1;
+            *summary.by_rule.entry(d.rule.name.clone()).or_default() += 1;
+            summary.diagnostics += 1;
+            report.diagnostic(d).map_err(Failure::output)?;
+        }
+    }
+    let stats = reader.stats();
+    fs.rows_read = stats.rows_read;
+    fs.rows_checked = stats.rows_checked;
+    fs.rows_rejected = stats.rows_rejected;
+    fs.rows_repeated = stats.rows_repeated;
+    fs.claims = stats.claims;
+    fs.claims_icd9 = stats.claims_icd9;
+    Ok(fs)
+}
+
+fn display_name(path: &Path) -> String {
+    if path == Path::new("-") { "<stdin>".to_string() } else { path.display().to_string() }
+}
+
+fn load_members(from_config: &[PathBuf], from_args: &[PathBuf], files: &mut FileTable) -> Result<Option<Members>, Failure> {
+    let paths: Vec<&PathBuf> = from_config.iter().chain(from_args).collect();
+    if paths.is_empty() {
+        return Ok(None);
+    }
+    let mut inputs = Vec::with_capacity(paths.len());
+    for p in paths {
+        let name = display_name(p);
+        let id = files.add(&name);
+        let reader = open_input(p).map_err(|e| Failure::io(e.to_string()))?;
+        inputs.push((id, name, reader));
+    }
+    let members = Members::load(inputs).map_err(|e| Failure::report(e))?;
+    for (id, headers) in members.headers() {
+        files.set_headers(*id, headers.clone());
+    }
+    Ok(Some(members))
+}
+
+fn merge_selection(config: &Selection, args: &CheckArgs) -> Selection {
+    let mut s = config.clone();
+    if let Some(select) = &args.select {
+        s.select = Some(select.clone());
+    }
+    s.extend_select.extend(args.extend_select.iter().cloned());
+    s.ignore.extend(args.ignore.iter().cloned());
+    s
+}
+
+fn apply_column_flags(columns: &mut ColumnMap, args: &CheckArgs) {
+    if let Some(c) = &args.claim_id_column {
+        columns.claim_id = Some(c.clone());
+    }
+    if let Some(c) = &args.service_date_column {
+        columns.service_date = Some(c.clone());
+    }
+    if let Some(c) = &args.dx_columns {
+        columns.diagnoses = Some(c.clone());
+    }
+}
+
+fn parse_delimiter(s: Option<&str>) -> Result<Option<u8>, Failure> {
+    match s {
+        None => Ok(None),
+        Some("tab" | "\\t" | "\t") => Ok(Some(b'\t')),
+        Some("pipe") => Ok(Some(b'|')),
+        Some("comma") => Ok(Some(b',')),
+        Some(s) if s.len() == 1 && s.is_ascii() => Ok(s.bytes().next()),
+        Some(s) => Err(Failure::usage(format!("--delimiter takes one ASCII character or `tab`, not `{s}`"))),
+    }
+}
+
+/// Run-level notices about dates the code sets do not cover.
+fn coverage_notices(codesets: &CodeSets) -> Vec<String> {
+    let mut notes = Vec::new();
+    let uncovered = codesets.uncovered_claims();
+    if uncovered > 0 {
+        let range = codesets.covered_range();
+        notes.push(format!(
+            "{uncovered} claim{} had a service date outside {} .. {}, which no loaded code set covers; {} checked against FY{} (load the right release with --codeset)",
+            plural(uncovered),
+            range.start,
+            range.end,
+            if uncovered == 1 { "it was" } else { "they were" },
+            codesets.newest().fiscal_year()
+        ));
+    }
+    let undated = codesets.undated_claims();
+    if undated > 0 {
+        notes.push(format!(
+            "{undated} claim{} had no usable service date and {} checked against FY{}",
+            plural(undated),
+            if undated == 1 { "was" } else { "were" },
+            codesets.newest().fiscal_year()
+        ));
+    }
+    notes
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn print_short_summary(summary: &Summary) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(
+        err,
+        "dxlint: {} error{}, {} warning{}, {} info in {} file{} ({} rows read, {} checked, {} rejected; {} claims) in {:.2}s",
+        summary.count(Severity::Error),
+        plural(summary.count(Severity::Error)),
+        summary.count(Severity::Warning),
+        plural(summary.count(Severity::Warning)),
+        summary.count(Severity::Info),
+        summary.files.len(),
+        plural(summary.files.len() as u64),
+        summary.rows_read,
+        summary.rows_checked,
+        summary.rows_rejected,
+        summary.claims,
+        summary.elapsed.as_secs_f64()
+    );
+    for n in &summary.notices {
+        let _ = writeln!(err, "note: {n}");
+    }
+}

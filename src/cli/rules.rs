@@ -1,0 +1,36 @@
+//! `dxlint rules`: the rule catalog.
+
+use crate::cli::args::RulesArgs;
+use crate::cli::{ExitCode, Failure, load_catalog, load_config};
+use crate::engine::diagnostic::RuleOrigin;
+
+pub fn run(args: RulesArgs) -> Result<ExitCode, Failure> {
+    let config = load_config(&args.packs)?;
+    let catalog = load_catalog(&config, &args.packs.rules)?;
+    if args.json {
+        let rules: Vec<_> = catalog.rules().map(|r| r.as_ref()).collect();
+        let text = serde_json::to_string_pretty(&rules).map_err(|e| Failure::io(e.to_string()))?;
+        println!("{text}");
+        return Ok(ExitCode::Clean);
+    }
+    let name_width = catalog.rules().map(|r| r.name.len()).max().unwrap_or(10);
+    println!("{:<6}  {:<name_width$}  {:<7}  {:<3}  {:<12}  {}", "CODE", "NAME", "LEVEL", "ON", "GROUP", "SOURCE");
+    for r in catalog.rules() {
+        let origin = match &r.origin {
+            RuleOrigin::Native => "native".to_string(),
+            RuleOrigin::Pack { path, .. } => path.clone(),
+        };
+        println!(
+            "{:<6}  {:<name_width$}  {:<7}  {:<3}  {:<12}  {} [{origin}]",
+            r.code,
+            r.name,
+            r.default_severity.as_str(),
+            if r.enabled_by_default { "yes" } else { "no" },
+            r.group,
+            r.source
+        );
+    }
+    println!();
+    println!("`dxlint explain NAME` prints a rule's documentation; --select, --extend-select and --ignore take codes, code prefixes, names or groups.");
+    Ok(ExitCode::Clean)
+}

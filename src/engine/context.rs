@@ -1,0 +1,75 @@
+//! Everything a rule may read while it checks one claim: the claim, the code
+//! set edition for its service date, and each diagnosis resolved once.
+
+use crate::claims::{Claim, CodeSystem, Diagnosis, DxRole};
+use crate::codeset::code::CodeKey;
+use crate::codeset::registry::{Edition, Standing};
+use crate::date::Date;
+
+/// A diagnosis cell resolved against the claim's edition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Resolved {
+    /// The normalised code; `None` when the cell is not shaped like a code.
+    pub key: Option<CodeKey>,
+    /// The code's standing on the service date.
+    pub standing: Option<Standing>,
+    /// False for diagnoses that say they are coded in ICD-9-CM.
+    pub icd10: bool,
+}
+
+/// One claim under evaluation.
+pub struct ClaimContext<'a> {
+    pub claim: &'a Claim,
+    pub edition: Edition<'a>,
+    /// Parallel to `claim.diagnoses`.
+    pub resolved: Vec<Resolved>,
+    /// The usable service date, if any.
+    pub service_date: Option<Date>,
+    /// The patient's age in whole years on the service date, when known.
+    pub age: Option<u32>,
+}
+
+impl<'a> ClaimContext<'a> {
+    pub fn new(claim: &'a Claim, edition: Edition<'a>) -> ClaimContext<'a> {
+        let resolved = claim
+            .diagnoses
+            .iter()
+            .map(|dx| {
+                let icd10 = dx.code_system != CodeSystem::Icd9Cm;
+                let key = dx.code.value.ok();
+                let standing = key.filter(|_| icd10).map(|k| edition.standing(k));
+                Resolved { key, standing, icd10 }
+            })
+            .collect();
+        let service_date = claim.service_date.as_ref().and_then(|c| c.value.ok());
+        let age = patient_age(claim, service_date);
+        ClaimContext { claim, edition, resolved, service_date, age }
+    }
+
+    /// Diagnoses with their resolution, in claim order.
+    pub fn diagnoses(&self) -> impl Iterator<Item = (&'a Diagnosis, &Resolved)> {
+        self.claim.diagnoses.iter().zip(self.resolved.iter())
+    }
+
+    /// Well-formed ICD-10-CM codes with their diagnoses.
+    pub fn codes(&self) -> impl Iterator<Item = (&'a Diagnosis, CodeKey, &Resolved)> {
+        self.diagnoses().filter_map(|(dx, r)| r.key.filter(|_| r.icd10).map(|k| (dx, k, r)))
+    }
+
+    /// The code in position 1 (principal / first-listed), when well formed.
+    pub fn first_listed(&self) -> Option<(&'a Diagnosis, CodeKey)> {
+        self.codes()
+            .find(|(dx, _, _)| dx.role == DxRole::Sequenced && dx.position == 1)
+            .map(|(dx, k, _)| (dx, k))
+    }
+}
+
+/// Age on the service date: from the birth date when both dates are good,
+/// else the age column.
+fn patient_age(claim: &Claim, service_date: Option<Date>) -> Option<u32> {
+    let birth = claim.birth_date.as_ref().and_then(|c| c.value.ok());
+    if let (Some(dos), Some(birth)) = (service_date, birth) {
+        return dos.years_since(birth);
+    }
+    claim.age.as_ref().and_then(|c| c.value.as_ref().ok()).map(|a| u32::from(*a))
+}

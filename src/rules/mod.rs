@@ -1,0 +1,28 @@
+//! Native rules, one per file, grouped by what they check. Rules that are
+//! lists of codes live in the TOML packs under `rules/` instead.
+
+pub mod claim;
+pub mod data;
+pub mod validity;
+
+use crate::engine::rule::NativeRule;
+
+/// Every native rule, in code order.
+pub fn native_rules() -> Vec<Box<dyn NativeRule>> {
+    vec![
+        Box::new(data::malformed_row::MalformedRow),
+        Box::new(data::missing_service_date::MissingServiceDate),
+        Box::new(data::invalid_service_date::InvalidServiceDate),
+        Box::new(data::invalid_sex::InvalidSex),
+        Box::new(data::invalid_age_or_birth_date::InvalidAgeOrBirthDate),
+        Box::new(data::unexpected_code_type::UnexpectedCodeType),
+        Box::new(claim::no_diagnosis::NoDiagnosis),
+        Box::new(claim::diagnosis_gap::DiagnosisGap),
+        Box::new(claim::duplicate_code::DuplicateCode),
+        Box::new(validity::invalid_code_format::InvalidCodeFormat),
+        Box::new(validity::unknown_code::UnknownCode),
+        Box::new(validity::non_billable_code::NonBillableCode),
+        Box::new(validity::missing_seventh_character::MissingSeventhCharacter),
+        Box::new(validity::code_not_valid_on_service_date::CodeNotValidOnServiceDate),
+    ]
+}

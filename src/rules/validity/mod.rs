@@ -1,0 +1,32 @@
+//! Code validity: is each diagnosis a billable ICD-10-CM code on the claim's
+//! date of service? The five rules split the answer "no" by its reason, so
+//! each cell gets exactly one of them.
+
+pub mod code_not_valid_on_service_date;
+pub mod invalid_code_format;
+pub mod missing_seventh_character;
+pub mod non_billable_code;
+pub mod suggest;
+pub mod unknown_code;
+
+use crate::codeset::code::CodeKey;
+use crate::codeset::registry::{Edition, Standing};
+
+/// A header or placeholder form that only lacks its 7th character.
+pub(crate) fn needs_seventh(ed: &Edition<'_>, key: CodeKey) -> bool {
+    key.len() < CodeKey::MAX_LEN && ed.standing(key) != Standing::Billable && ed.requires_seventh_character(key)
+}
+
+/// The code is billable on some other date, or listed in another release.
+pub(crate) fn exists_elsewhere(ed: &Edition<'_>, key: CodeKey) -> bool {
+    let sets = ed.sets();
+    !sets.validity_periods(key).is_empty() || sets.release_with(key, ed.version().fiscal_year()).is_some()
+}
+
+/// `CODE (title)` when the edition knows a title.
+pub(crate) fn code_with_title(ed: &Edition<'_>, key: CodeKey) -> String {
+    match ed.title(key) {
+        Some(t) => format!("{key} {t}"),
+        None => key.dotted(),
+    }
+}
