@@ -714,3 +714,27 @@ fn human_neutralises_control_characters_in_cells() {
     assert!(text.contains("[claims.csv:14:24]"), "{text}");
     assert!(text.contains("│ C1042,?[31mX?[0m,I10,,Z53.2"), "{text}");
 }
+
+#[test]
+fn formats_parse_by_name() {
+    use clap::ValueEnum;
+    for format in Format::value_variants() {
+        assert_eq!(Format::from_str(format.as_str(), false), Ok(*format));
+    }
+    assert!(Format::Sarif.is_machine_readable());
+    assert!(!Format::Human.is_machine_readable());
+}
+
+#[test]
+fn human_underlines_the_cell_after_wide_characters() {
+    let mut d = non_billable();
+    d.source_line = Some("Çé1042,2024-03-02\tI10,,Z53.2".into());
+    d.location.column = 26;
+    let text = render_with(Format::Human, &options(), &[d]);
+    assert!(text.contains("[claims.csv:14:26]"), "{text}");
+    let shown = text.lines().find(|l| l.contains("│ Çé1042")).unwrap();
+    let under = text.lines().find(|l| l.contains("──┬──")).unwrap();
+    let cell = shown.chars().position(|c| c == 'Z').unwrap();
+    let mark = under.chars().position(|c| c == '─').unwrap();
+    assert_eq!(cell, mark, "{text}");
+}
