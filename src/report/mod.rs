@@ -1,5 +1,21 @@
 //! Reports: one module per output format behind the [`Reporter`] trait.
 //! The engine never formats text; reporters never decide what is wrong.
+//!
+//! [`reporter`] builds the reporter for a [`Format`]. Every reporter buffers
+//! its output and flushes it in `finish`; a write error (a closed pipe
+//! included) comes back as an `io::Error` from the call that hit it, never as
+//! a panic.
+//!
+//! Summaries: with [`ReportOptions::show_summary`] off, every reporter writes
+//! diagnostics only (the JSON and SARIF documents still carry their summary
+//! *data*, which is part of the document, not a printed summary). A CLI that
+//! wants the human summary on stderr for a machine format creates a second,
+//! [`Format::Human`] reporter on stderr and calls only `begin` and `finish`
+//! on it.
+//!
+//! PHI: only the human report ever shows [`Diagnostic::source_line`]; the
+//! machine formats carry the file, line, column, claim id, column name, the
+//! diagnosis code and the rule's own message, help and suggestions.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -7,6 +23,107 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::engine::diagnostic::{Diagnostic, RuleRef, Severity};
+
+pub mod github;
+pub mod human;
+pub mod json;
+pub mod jsonl;
+mod record;
+pub mod sarif;
+pub mod short;
+mod text;
+
+pub use text::headline;
+
+/// The output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum Format {
+    /// Graphical report with the offending cell underlined (for terminals).
+    Human,
+    /// One `path:line:col: severity[CODE name] message` line per finding.
+    Short,
+    /// One JSON document written at the end of the run.
+    Json,
+    /// One JSON object per finding per line, streamed.
+    Jsonl,
+    /// SARIF 2.1.0, for code scanning and SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on the diff).
+    Github,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Short => "short",
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+        }
+    }
+
+    /// Formats whose stdout must stay a pure document or stream for other
+    /// programs: a CLI should print the run summary for these on stderr.
+    pub fn is_machine_readable(self) -> bool {
+        matches!(self, Format::Json | Format::Jsonl | Format::Sarif)
+    }
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How reports look; one set for the whole run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportOptions {
+    /// ANSI colours (human report only; the other formats never colour).
+    pub color: bool,
+    /// Human report: show only the offending cell of the source line and
+    /// mask every other cell, so a report can be shared without the row's
+    /// other data.
+    pub redact: bool,
+    /// The input files' cell delimiter. Only used to draw the masked cells
+    /// of a redacted line; everything outside the offending cell is masked
+    /// whatever the delimiter, so a wrong one never shows data.
+    pub delimiter: u8,
+    /// Human report width in columns; `None` means 100.
+    pub width: Option<usize>,
+    /// Print the end-of-run summary (human block, short line, GitHub notice).
+    /// Off: the reporter writes diagnostics only.
+    pub show_summary: bool,
+}
+
+impl Default for ReportOptions {
+    fn default() -> Self {
+        ReportOptions {
+            color: false,
+            redact: false,
+            delimiter: b',',
+            width: None,
+            show_summary: true,
+        }
+    }
+}
+
+/// The reporter for `format`, writing to `out` (buffered inside).
+pub fn reporter(
+    format: Format,
+    out: Box<dyn std::io::Write + Send>,
+    options: &ReportOptions,
+) -> Box<dyn Reporter + Send> {
+    match format {
+        Format::Human => Box::new(human::HumanReporter::new(out, options)),
+        Format::Short => Box::new(short::ShortReporter::new(out, options)),
+        Format::Json => Box::new(json::JsonReporter::new(out)),
+        Format::Jsonl => Box::new(jsonl::JsonlReporter::new(out)),
+        Format::Sarif => Box::new(sarif::SarifReporter::new(out)),
+        Format::Github => Box::new(github::GithubReporter::new(out, options)),
+    }
+}
 
 /// What every reporter learns before the first diagnostic.
 #[derive(Clone, Debug, Serialize)]

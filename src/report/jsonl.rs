@@ -1,0 +1,37 @@
+//! `--format jsonl`: one diagnostic object per line (the same object as the
+//! entries of the JSON format), written as diagnostics arrive so consumers
+//! can start before the run ends. Nothing else goes to this stream: no
+//! header, no summary (a CLI prints the summary on stderr).
+
+use std::io::{self, BufWriter, Write};
+
+use super::record::Record;
+use super::{Reporter, RunInfo, Summary};
+use crate::engine::diagnostic::Diagnostic;
+
+pub struct JsonlReporter {
+    out: BufWriter<Box<dyn Write + Send>>,
+}
+
+impl JsonlReporter {
+    pub fn new(out: Box<dyn Write + Send>) -> Self {
+        JsonlReporter {
+            out: BufWriter::new(out),
+        }
+    }
+}
+
+impl Reporter for JsonlReporter {
+    fn begin(&mut self, _run: &RunInfo) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn diagnostic(&mut self, diagnostic: &Diagnostic) -> io::Result<()> {
+        serde_json::to_writer(&mut self.out, &Record::from(diagnostic))?;
+        self.out.write_all(b"\n")
+    }
+
+    fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
+        self.out.flush()
+    }
+}
