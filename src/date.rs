@@ -57,7 +57,7 @@ impl Date {
         }
         let s = s.split([' ', 'T']).next().unwrap_or(s);
         let b = s.as_bytes();
-        let parsed = if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
             Self::from_parts(&s[0..4], &s[5..7], &s[8..10])
         } else if b.len() == 8 && b.iter().all(u8::is_ascii_digit) {
             Self::from_parts(&s[0..4], &s[4..6], &s[6..8])
@@ -65,7 +65,7 @@ impl Date {
             let mut it = s.split('/');
             match (it.next(), it.next(), it.next(), it.next()) {
                 (Some(m), Some(d), Some(y), None) if y.len() == 4 => Self::from_parts(y, m, d),
-                _ => return Err(DateError::UnknownFormat),
+                _ => Err(DateError::UnknownFormat),
             }
         } else if s.contains('-') {
             let mut it = s.split('-');
@@ -74,15 +74,14 @@ impl Date {
                     let lower = mon.to_ascii_lowercase();
                     match MONTHS.iter().position(|m| *m == lower) {
                         Some(i) => Self::from_numbers(y, (i + 1) as u32, d),
-                        None => return Err(DateError::UnknownFormat),
+                        None => Err(DateError::UnknownFormat),
                     }
                 }
-                _ => return Err(DateError::UnknownFormat),
+                _ => Err(DateError::UnknownFormat),
             }
         } else {
-            return Err(DateError::UnknownFormat);
-        };
-        parsed
+            Err(DateError::UnknownFormat)
+        }
     }
 
     fn from_parts(y: &str, m: &str, d: &str) -> Result<Date, DateError> {

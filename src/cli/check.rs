@@ -46,6 +46,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
         color,
         redact: args.redact,
         width: None,
+        delimiter: b',',
         show_summary: !args.quiet && summary_in_report,
     };
     let mut report = reporter(format, out, &options);
