@@ -19,6 +19,8 @@ pub enum CodePattern {
     Regex(Regex),
     /// Codes carrying one of these MCE flags on the date of service.
     Mce(MceFlags),
+    /// Codes whose title contains this lower-case text.
+    TitleContains(String),
 }
 
 impl CodePattern {
@@ -46,6 +48,9 @@ impl CodePattern {
             }
             CodePattern::Regex(re) => re.is_match(key.as_str()),
             CodePattern::Mce(flags) => edition.mce_flags(key).is_some_and(|f| f.intersects(*flags)),
+            CodePattern::TitleContains(text) => {
+                edition.title(key).is_some_and(|t| t.to_lowercase().contains(text.as_str()))
+            }
         }
     }
 }

@@ -25,6 +25,7 @@ use crate::engine::rule::NativeRule;
 pub const BUILTIN_PACKS: &[(&str, &str)] = &[
     ("rules/sequencing.toml", include_str!("../../rules/sequencing.toml")),
     ("rules/external-causes.toml", include_str!("../../rules/external-causes.toml")),
+    ("rules/mce.toml", include_str!("../../rules/mce.toml")),
 ];
 
 enum Implementation {
@@ -157,6 +158,8 @@ struct ActiveRule {
 pub struct Engine {
     catalog: Catalog,
     active: Vec<ActiveRule>,
+    /// Active rules that give way to others on the same cell: (rule, rules it yields to).
+    yields: Vec<(String, Vec<String>)>,
 }
 
 impl Engine {
@@ -194,7 +197,16 @@ impl Engine {
             }
         }
         active.sort_by_key(|a| a.index);
-        Ok(Engine { catalog, active })
+        let yields = active
+            .iter()
+            .filter_map(|a| match &catalog.rules[a.index].implementation {
+                Implementation::Pack(p) if !p.yields_to().is_empty() => {
+                    Some((p.meta().name.clone(), p.yields_to().to_vec()))
+                }
+                _ => None,
+            })
+            .collect();
+        Ok(Engine { catalog, active, yields })
     }
 
     pub fn catalog(&self) -> &Catalog {
@@ -223,9 +235,35 @@ impl Engine {
                 Implementation::Pack(r) => r.check(&ctx, &mut emitter),
             }
         }
+        self.drop_yielded(out, start);
         // Report in the order of the file: by line, then column, then rule.
         out[start..].sort_by(|a, b| {
             (a.location.line, a.location.column, &a.rule.code).cmp(&(b.location.line, b.location.column, &b.rule.code))
+        });
+    }
+
+    /// Removes findings of rules that yield to another rule which fired on
+    /// the same cell (e.g. `secondary-only-code` on inpatient claims gives way
+    /// to `unacceptable-principal-diagnosis`).
+    fn drop_yielded(&self, out: &mut Vec<Diagnostic>, start: usize) {
+        if self.yields.is_empty() || out.len() - start < 2 {
+            return;
+        }
+        let fired: Vec<(String, u64, u32)> = out[start..]
+            .iter()
+            .map(|d| (d.rule.name.clone(), d.location.line, d.location.column))
+            .collect();
+        let mut index = 0;
+        out.retain(|d| {
+            let i = index;
+            index += 1;
+            if i < start {
+                return true;
+            }
+            let Some((_, winners)) = self.yields.iter().find(|(name, _)| *name == d.rule.name) else { return true };
+            !fired.iter().any(|(name, line, column)| {
+                winners.contains(name) && *line == d.location.line && *column == d.location.column
+            })
         });
     }
 

@@ -68,6 +68,9 @@ struct RuleSpec {
     severity_by_claim_type: BTreeMap<String, Spanned<String>>,
     /// Fire on occurrences beyond this many per claim (per entry).
     max_per_claim: Option<u32>,
+    /// Rules that take precedence: no finding on a cell where one of them fired.
+    #[serde(default)]
+    yields_to: Vec<Spanned<String>>,
     #[serde(rename = "entry", default)]
     entries: Vec<EntrySpec>,
 }
@@ -84,6 +87,9 @@ struct EntrySpec {
     /// MCE edit flags on the date of service (`unacceptable`, `manifestation`, ...).
     #[serde(default)]
     mce_flags: Vec<Spanned<String>>,
+    /// Words in the code's title, any case (`in diseases classified elsewhere`).
+    #[serde(default)]
+    title_contains: Vec<String>,
     /// Codes and ranges taken out of the entry.
     #[serde(default)]
     except: Vec<Spanned<String>>,
@@ -125,6 +131,7 @@ pub struct PackRule {
     claim_types: Vec<ClaimType>,
     severity_by_claim_type: Vec<(ClaimType, Severity)>,
     max_per_claim: Option<u32>,
+    yields_to: Vec<String>,
     entries: Vec<Entry>,
 }
 
@@ -251,8 +258,11 @@ fn compile_rule(ctx: &Ctx<'_>, pack: &PackHeader, spec: RuleSpec) -> Result<Pack
             })?;
             include.push(CodePattern::Mce(flag));
         }
+        for t in &e.title_contains {
+            include.push(CodePattern::TitleContains(t.to_lowercase()));
+        }
         if include.is_empty() {
-            return Err(ctx.err(Some(spec.name.span()), format!("an entry of rule `{name}` matches no codes"), "this rule", Some("give the entry codes, regex or mce_flags".into())));
+            return Err(ctx.err(Some(spec.name.span()), format!("an entry of rule `{name}` matches no codes"), "this rule", Some("give the entry codes, regex, mce_flags or title_contains".into())));
         }
         entries.push(Entry {
             codes: CodeSetMatcher { include, exclude: patterns(ctx, &e.except)? },
@@ -278,6 +288,7 @@ fn compile_rule(ctx: &Ctx<'_>, pack: &PackHeader, spec: RuleSpec) -> Result<Pack
         claim_types,
         severity_by_claim_type,
         max_per_claim: spec.max_per_claim,
+        yields_to: spec.yields_to.iter().map(|s| s.get_ref().clone()).collect(),
         entries,
     })
 }
@@ -314,11 +325,16 @@ impl PackRule {
                         out.push(*a);
                         out.push(*b);
                     }
-                    CodePattern::Regex(_) | CodePattern::Mce(_) => {}
+                    CodePattern::Regex(_) | CodePattern::Mce(_) | CodePattern::TitleContains(_) => {}
                 }
             }
         }
         out
+    }
+
+    /// Rules that take precedence over this one on the same cell.
+    pub fn yields_to(&self) -> &[String] {
+        &self.yields_to
     }
 
     fn looks_at(&self, dx: &Diagnosis) -> bool {
