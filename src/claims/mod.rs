@@ -5,6 +5,8 @@
 //! column mapping -> claims. Nothing here knows about rules or reports.
 
 pub mod claim;
+pub mod hash;
+pub mod reader;
 
 pub use claim::{
     AgeError, Cell, CellLoc, Claim, ClaimType, CodeSystem, Diagnosis, DxRole, FileId, Sex,
