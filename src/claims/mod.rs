@@ -5,9 +5,21 @@
 //! column mapping -> claims. Nothing here knows about rules or reports.
 
 pub mod claim;
+pub mod columns;
+pub mod error;
+pub mod events;
 pub mod hash;
+pub mod members;
+pub mod open;
 pub mod reader;
+mod rows;
+pub mod values;
 
 pub use claim::{
     AgeError, Cell, CellLoc, Claim, ClaimType, CodeSystem, Diagnosis, DxRole, FileId, Sex,
 };
+pub use columns::{ColumnMap, DxColumn, DxSeries, Layout, Mapping};
+pub use error::InputError;
+pub use events::{Event, FileStats, MalformedRow};
+pub use members::{Member, MemberCell, Members};
+pub use open::open_input;
