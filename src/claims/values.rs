@@ -97,11 +97,18 @@ pub fn claim_type_from_file_name(name: &str) -> Option<ClaimType> {
     }
 }
 
-/// A code type or ICD version cell: `icd-10-cm`, `ICD10`, `10`, CCW `0` are
-/// ICD-10-CM; `icd-9-cm`, `9` are ICD-9-CM (X12 qualifiers ABK/ABF/ABJ/APR
-/// and BK/BF/BJ/PR too). `None` for an empty cell; anything else is
-/// [`CodeSystem::Other`] with the text as written.
-pub fn code_system_from_text(text: &str) -> Option<CodeSystem> {
+/// What a code type or ICD version cell says, without allocating.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodeSystemKind {
+    Icd10Cm,
+    Icd9Cm,
+    Other,
+}
+
+/// Classifies a code type or ICD version cell: `icd-10-cm`, `ICD10`, `10`,
+/// CCW `0` are ICD-10-CM; `icd-9-cm`, `9` are ICD-9-CM (X12 qualifiers
+/// ABK/ABF/ABJ/APR and BK/BF/BJ/PR too). `None` for an empty cell.
+pub fn code_system_kind(text: &str) -> Option<CodeSystemKind> {
     let t = text.trim();
     if t.is_empty() {
         return None;
@@ -109,10 +116,21 @@ pub fn code_system_from_text(text: &str) -> Option<CodeSystem> {
     let mut buf = [0u8; 32];
     Some(match squash(t, &mut buf) {
         "icd10cm" | "icd10" | "10" | "0" | "icd10dx" | "abk" | "abf" | "abj" | "apr" | "abn" => {
-            CodeSystem::Icd10Cm
+            CodeSystemKind::Icd10Cm
         }
-        "icd9cm" | "icd9" | "9" | "icd9dx" | "bk" | "bf" | "bj" | "pr" | "bn" => CodeSystem::Icd9Cm,
-        _ => CodeSystem::Other(t.to_string()),
+        "icd9cm" | "icd9" | "9" | "icd9dx" | "bk" | "bf" | "bj" | "pr" | "bn" => {
+            CodeSystemKind::Icd9Cm
+        }
+        _ => CodeSystemKind::Other,
+    })
+}
+
+/// [`code_system_kind`] as a [`CodeSystem`]; `Other` keeps the text as written.
+pub fn code_system_from_text(text: &str) -> Option<CodeSystem> {
+    Some(match code_system_kind(text)? {
+        CodeSystemKind::Icd10Cm => CodeSystem::Icd10Cm,
+        CodeSystemKind::Icd9Cm => CodeSystem::Icd9Cm,
+        CodeSystemKind::Other => CodeSystem::Other(text.trim().to_string()),
     })
 }
 
