@@ -158,16 +158,23 @@ pub struct Claim {
 impl Claim {
     /// The sequenced diagnoses (principal / first-listed first).
     pub fn sequenced(&self) -> impl Iterator<Item = &Diagnosis> {
-        self.diagnoses.iter().filter(|d| d.role == DxRole::Sequenced)
+        self.diagnoses
+            .iter()
+            .filter(|d| d.role == DxRole::Sequenced)
     }
 
     /// The diagnosis in position 1, if the claim has one.
     pub fn first_listed(&self) -> Option<&Diagnosis> {
-        self.diagnoses.iter().find(|d| d.role == DxRole::Sequenced && d.position == 1)
+        self.diagnoses
+            .iter()
+            .find(|d| d.role == DxRole::Sequenced && d.position == 1)
     }
 
     /// The raw text of physical line `line`, when kept.
     pub fn source_line(&self, line: u64) -> Option<&Arc<str>> {
-        self.source_lines.iter().find(|(l, _)| *l == line).map(|(_, t)| t)
+        self.source_lines
+            .iter()
+            .find(|(l, _)| *l == line)
+            .map(|(_, t)| t)
     }
 }

@@ -4,8 +4,28 @@
 //! Data flows one way: bytes -> records (with exact cell positions) ->
 //! column mapping -> claims. Nothing here knows about rules or reports.
 
+mod build;
 pub mod claim;
+pub mod columns;
+pub mod error;
+pub mod events;
+pub mod hash;
+mod long;
+pub mod members;
+pub mod open;
+pub mod reader;
+mod rows;
+pub mod source;
+pub mod values;
+mod wide;
 
 pub use claim::{
     AgeError, Cell, CellLoc, Claim, ClaimType, CodeSystem, Diagnosis, DxRole, FileId, Sex,
 };
+pub use columns::{ColumnMap, DxColumn, DxSeries, Layout, Mapping};
+pub use error::InputError;
+pub use events::{Event, FileStats, MalformedRow};
+pub use long::MAX_DIAGNOSES;
+pub use members::{Member, MemberCell, Members};
+pub use open::open_input;
+pub use source::{ClaimReader, InputOptions};

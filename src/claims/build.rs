@@ -1,0 +1,329 @@
+//! Turning the current record into claim parts: the claim-level cells
+//! (dates, demographics, claim type, code type) and the diagnosis cells of a
+//! wide row. Each cell keeps its exact location.
+//!
+//! Positions are slots, not counts: an empty sequenced cell still occupies
+//! its position, so a claim whose first diagnosis cell is empty has no
+//! position 1 (and the empty cell is recorded in [`Claim::gaps`]) instead of
+//! silently promoting a secondary diagnosis to principal.
+
+use std::io::Read;
+use std::sync::Arc;
+
+use super::claim::{Cell, CellLoc, Claim, ClaimType, CodeSystem, Diagnosis, DxRole, FileId, Sex};
+use super::columns::{DxColumn, DxSeries, Mapping};
+use super::members::Members;
+use super::reader::RecordReader;
+use super::rows::{RowFault, field_str};
+use super::values::{
+    claim_type_from_bill_type, claim_type_from_ccw, claim_type_from_text, code_system_from_text,
+    parse_age, poa_value,
+};
+use crate::codeset::code::CodeKey;
+use crate::date::{Date, DateError};
+
+/// Everything needed to read one row, borrowed from the claim reader.
+pub struct RowCtx<'a, R> {
+    pub rec: &'a RecordReader<R>,
+    pub map: &'a Mapping,
+    pub members: Option<&'a Members>,
+    pub file: FileId,
+    pub keep_source_lines: bool,
+    /// Claim type when no column says: the default, else the file name's.
+    pub fallback_type: ClaimType,
+}
+
+impl<R: Read> RowCtx<'_, R> {
+    /// A column's trimmed text and location; `None` when the file has no
+    /// such column.
+    pub fn text(&self, col: Option<usize>) -> Result<Option<(CellLoc, &str)>, RowFault> {
+        let Some(col) = col else { return Ok(None) };
+        let text = field_str(self.rec, col)?;
+        Ok(Some((
+            self.rec.loc(col).unwrap_or_else(|| self.rec.row_loc()),
+            text,
+        )))
+    }
+
+    /// A column's text when present and non-empty.
+    fn filled(&self, col: Option<usize>) -> Result<Option<(CellLoc, &str)>, RowFault> {
+        Ok(self.text(col)?.filter(|(_, t)| !t.is_empty()))
+    }
+
+    fn claim_type(&self) -> Result<ClaimType, RowFault> {
+        let bill = self.filled(self.map.bill_type)?.map(|(_, t)| t);
+        if let Some((_, t)) = self.filled(self.map.claim_type)?
+            && let Some(ct) = claim_type_from_text(t, bill)
+        {
+            return Ok(ct);
+        }
+        if let Some((_, t)) = self.filled(self.map.ccw_claim_type)?
+            && let Some(ct) = claim_type_from_ccw(t)
+        {
+            return Ok(ct);
+        }
+        if let Some(ct) = bill.and_then(claim_type_from_bill_type) {
+            return Ok(ct);
+        }
+        Ok(self.fallback_type)
+    }
+
+    fn date(
+        &self,
+        col: Option<usize>,
+        keep_empty: bool,
+    ) -> Result<Option<Cell<Result<Date, DateError>>>, RowFault> {
+        Ok(self.text(col)?.and_then(|(loc, t)| {
+            (keep_empty || !t.is_empty()).then(|| Cell {
+                loc,
+                raw: t.to_string(),
+                value: Date::parse(t),
+            })
+        }))
+    }
+
+    /// The claim-level part of a claim from the current row: everything but
+    /// the diagnoses.
+    pub fn claim_head(&self, id: Option<&str>) -> Result<Claim, RowFault> {
+        let code_type = self.filled(self.map.code_type)?.and_then(|(loc, t)| {
+            code_system_from_text(t).map(|value| Cell {
+                loc,
+                raw: t.to_string(),
+                value,
+            })
+        });
+        let mut claim = Claim {
+            file: self.file,
+            id: id.map(str::to_string),
+            line: self.rec.line(),
+            claim_type: self.claim_type()?,
+            code_type,
+            // An empty service date cell is kept: the engine must say why it
+            // cannot pick a code set.
+            service_date: self.date(self.map.service_date, true)?,
+            through_date: self.date(self.map.through_date, false)?,
+            birth_date: self.date(self.map.birth_date, false)?,
+            age: self.filled(self.map.age)?.map(|(loc, t)| Cell {
+                loc,
+                raw: t.to_string(),
+                value: parse_age(t),
+            }),
+            sex: self.filled(self.map.sex)?.map(|(loc, t)| Cell {
+                loc,
+                raw: t.to_string(),
+                value: Sex::parse(t).ok_or(()),
+            }),
+            diagnoses: Vec::new(),
+            gaps: Vec::new(),
+            source_lines: Vec::new(),
+        };
+        if (claim.birth_date.is_none() || claim.sex.is_none())
+            && let Some(members) = self.members
+            && let Some((_, member_id)) = self.filled(self.map.member_id)?
+            && let Some(member) = members.get(member_id)
+        {
+            if claim.birth_date.is_none() {
+                claim.birth_date = member.birth_date.as_ref().map(|c| c.to_cell());
+            }
+            if claim.sex.is_none() {
+                claim.sex = member.sex.as_ref().map(|c| c.to_cell());
+            }
+        }
+        self.add_source_lines(&mut claim);
+        Ok(claim)
+    }
+
+    /// Appends the current record's physical lines to the claim, when kept.
+    pub fn add_source_lines(&self, claim: &mut Claim) {
+        if self.keep_source_lines {
+            self.rec.for_each_line(|line, text| {
+                claim
+                    .source_lines
+                    .push((line, Arc::from(String::from_utf8_lossy(text).as_ref())));
+            });
+        }
+    }
+
+    /// The code system of a diagnosis: its own version cell, else the
+    /// claim's code type when that is ICD-9-CM or ICD-10-CM, else ICD-10-CM.
+    pub fn dx_system(
+        &self,
+        version: Option<usize>,
+        claim_level: Option<&CodeSystem>,
+    ) -> Result<CodeSystem, RowFault> {
+        if let Some((_, t)) = self.filled(version)?
+            && let Some(cs) = code_system_from_text(t)
+        {
+            return Ok(cs);
+        }
+        Ok(match claim_level {
+            Some(CodeSystem::Icd9Cm) => CodeSystem::Icd9Cm,
+            _ => CodeSystem::Icd10Cm,
+        })
+    }
+
+    /// A POA cell for `col` (present whenever the column is, possibly empty).
+    pub fn poa(&self, col: Option<usize>) -> Result<Option<Cell<String>>, RowFault> {
+        Ok(self.text(col)?.map(|(loc, t)| Cell {
+            loc,
+            raw: t.to_string(),
+            value: poa_value(t),
+        }))
+    }
+
+    /// Adds the diagnoses of a wide row to `claim`: sequenced, then
+    /// admitting, reason for visit, external cause.
+    pub fn wide_diagnoses(&self, claim: &mut Claim) -> Result<(), RowFault> {
+        let claim_level = claim.code_type.as_ref().map(|c| c.value.clone());
+        let cl = claim_level.as_ref();
+        let mut out = Series {
+            diagnoses: &mut claim.diagnoses,
+            gaps: Some(&mut claim.gaps),
+            pending: Vec::new(),
+        };
+        self.series(&self.map.sequenced, DxRole::Sequenced, cl, &mut out)?;
+        let mut out = Series {
+            diagnoses: &mut claim.diagnoses,
+            gaps: None,
+            pending: Vec::new(),
+        };
+        if let Some(col) = &self.map.admitting {
+            self.single(col, DxRole::Admitting, cl, &mut out)?;
+        }
+        for col in &self.map.reason_for_visit {
+            self.single(col, DxRole::ReasonForVisit, cl, &mut out)?;
+        }
+        self.series(
+            &self.map.external_cause,
+            DxRole::ExternalCause,
+            cl,
+            &mut out,
+        )?;
+        Ok(())
+    }
+
+    fn single(
+        &self,
+        col: &DxColumn,
+        role: DxRole,
+        cl: Option<&CodeSystem>,
+        out: &mut Series<'_>,
+    ) -> Result<(), RowFault> {
+        if let Some((loc, text)) = self.filled(Some(col.code))? {
+            out.diagnoses.push(Diagnosis {
+                code: Cell {
+                    loc,
+                    raw: text.to_string(),
+                    value: CodeKey::parse(text),
+                },
+                role,
+                position: 0,
+                poa: self.poa(col.poa)?,
+                code_system: self.dx_system(col.version, cl)?,
+            });
+        }
+        Ok(())
+    }
+
+    /// One series of diagnosis columns (see [`DxSeries`]). Sequenced
+    /// diagnoses get slot positions and gaps; other roles get position 0.
+    fn series(
+        &self,
+        s: &DxSeries,
+        role: DxRole,
+        cl: Option<&CodeSystem>,
+        out: &mut Series<'_>,
+    ) -> Result<(), RowFault> {
+        let sequenced = role == DxRole::Sequenced;
+        let mut position: u16 = 0;
+        let mut lead_text: Option<&str> = None;
+        let mut lead_index: Option<usize> = None;
+        let slots = s
+            .lead
+            .iter()
+            .map(|c| (c, true))
+            .chain(s.numbered.iter().map(|c| (c, false)));
+        for (k, (col, is_lead)) in slots.enumerate() {
+            let Some((loc, text)) = self.text(Some(col.code))? else {
+                continue;
+            };
+            if is_lead {
+                lead_text = Some(text);
+            } else if s.first_repeats_lead
+                && k == 1
+                && (text.is_empty() || same_code(text, lead_text.unwrap_or("")))
+            {
+                // The lead's own slot (CCW ICD_DGNS_CD1 repeating PRNCPAL_DGNS_CD).
+                if let Some(i) = lead_index
+                    && let (Some(lead), Some(d)) = (&s.lead, out.diagnoses.get_mut(i))
+                {
+                    if lead.poa.is_none() && col.poa.is_some() {
+                        d.poa = self.poa(col.poa)?;
+                    }
+                    if lead.version.is_none() && col.version.is_some() {
+                        d.code_system = self.dx_system(col.version, cl)?;
+                    }
+                }
+                continue;
+            }
+            if sequenced {
+                position = position.saturating_add(1);
+            }
+            if text.is_empty() {
+                if sequenced {
+                    out.pending.push(loc);
+                }
+                continue;
+            }
+            if let Some(gaps) = out.gaps.as_deref_mut() {
+                gaps.append(&mut out.pending);
+            }
+            if is_lead {
+                lead_index = Some(out.diagnoses.len());
+            }
+            out.diagnoses.push(Diagnosis {
+                code: Cell {
+                    loc,
+                    raw: text.to_string(),
+                    value: CodeKey::parse(text),
+                },
+                role,
+                position: if sequenced { position } else { 0 },
+                poa: self.poa(col.poa)?,
+                code_system: self.dx_system(col.version, cl)?,
+            });
+        }
+        out.pending.clear();
+        Ok(())
+    }
+}
+
+/// Where a series' diagnoses go, with the empty cells not yet known to be gaps.
+struct Series<'c> {
+    diagnoses: &'c mut Vec<Diagnosis>,
+    gaps: Option<&'c mut Vec<CellLoc>>,
+    pending: Vec<CellLoc>,
+}
+
+/// Two cells hold the same code (normalised), or the same text.
+pub fn same_code(a: &str, b: &str) -> bool {
+    match (CodeKey::parse(a), CodeKey::parse(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a.eq_ignore_ascii_case(b),
+    }
+}
+
+/// True when every diagnosis is ICD-9-CM (a claim with none is ICD-9 when
+/// its code type says so): the engine cannot check it.
+pub fn is_icd9(claim: &Claim) -> bool {
+    if claim.diagnoses.is_empty() {
+        return claim
+            .code_type
+            .as_ref()
+            .is_some_and(|c| c.value == CodeSystem::Icd9Cm);
+    }
+    claim
+        .diagnoses
+        .iter()
+        .all(|d| d.code_system == CodeSystem::Icd9Cm)
+}

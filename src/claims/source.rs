@@ -1,0 +1,432 @@
+//! A claims file as a stream of [`Event`]s: claims for the engine and the
+//! rows that could not be read.
+//!
+//! The reader pulls one record at a time, so memory does not grow with the
+//! file: wide files keep one small fingerprint entry per claim id (see
+//! [`super::wide`]), long files one claim under construction (see
+//! [`super::long`]).
+
+use std::collections::{HashSet, VecDeque};
+use std::io::Read;
+use std::sync::Arc;
+
+use super::build::{RowCtx, is_icd9};
+use super::claim::{Cell, ClaimType, CodeSystem, Diagnosis, DxRole, FileId};
+use super::columns::{ColumnMap, Layout, Mapping};
+use super::error::InputError;
+use super::events::{Event, FileStats, MalformedRow};
+use super::hash::{FieldHasher, IdentityBuild, hash_bytes};
+use super::long::{LongGroup, MAX_DIAGNOSES};
+use super::members::Members;
+use super::reader::RecordReader;
+use super::rows::{RowFault, header_names, is_blank, malformed, shape_fault};
+use super::values::{
+    CodeSystemKind, claim_type_from_file_name, code_system_from_text, code_system_kind, trim,
+};
+use super::wide::{Seen, WideSeen};
+use crate::codeset::code::CodeKey;
+
+/// How to read claims files.
+#[derive(Clone, Debug, Default)]
+pub struct InputOptions {
+    /// `,`, `\t` or `|`; detected from the header line when `None`.
+    pub delimiter: Option<u8>,
+    /// Column overrides (`[columns]` in `dxlint.toml`, CLI flags).
+    pub columns: ColumnMap,
+    /// Claim type for rows no column types (before the file name's hint).
+    pub default_claim_type: Option<ClaimType>,
+    /// Keep each claim's physical lines (and malformed rows' lines) for reports
+    /// that show source.
+    pub keep_source_lines: bool,
+}
+
+/// Reads one claims file. Call [`ClaimReader::next_event`] until it
+/// returns `None`, then check [`ClaimReader::take_error`]: a read failure
+/// part way (disk error, corrupt gzip) ends the events early and is kept
+/// there.
+pub struct ClaimReader<'m> {
+    file: FileId,
+    name: String,
+    rec: RecordReader<Box<dyn Read + Send>>,
+    headers: Vec<Arc<str>>,
+    mapping: Mapping,
+    content_cols: Vec<usize>,
+    members: Option<&'m Members>,
+    keep_source_lines: bool,
+    fallback_type: ClaimType,
+    stats: FileStats,
+    pending: VecDeque<Event>,
+    error: Option<InputError>,
+    done: bool,
+    seen: WideSeen,
+    group: Option<LongGroup>,
+    long_ids: HashSet<u64, IdentityBuild>,
+}
+
+/// Builds the row context from the reader's fields (a macro so the borrows
+/// stay per-field and the stats remain mutable beside it).
+macro_rules! ctx {
+    ($s:ident) => {
+        RowCtx {
+            rec: &$s.rec,
+            map: &$s.mapping,
+            members: $s.members,
+            file: $s.file,
+            keep_source_lines: $s.keep_source_lines,
+            fallback_type: $s.fallback_type,
+        }
+    };
+}
+
+impl<'m> ClaimReader<'m> {
+    /// Reads the header of `input` and resolves its columns. `display_name`
+    /// names the file in errors and hints the claim type (`inpatient.csv`).
+    pub fn open(
+        file: FileId,
+        display_name: &str,
+        input: Box<dyn Read + Send>,
+        opts: &InputOptions,
+        members: Option<&'m Members>,
+    ) -> Result<ClaimReader<'m>, InputError> {
+        let read_err = |source| InputError::Read {
+            file: display_name.to_string(),
+            line: 1,
+            source,
+        };
+        let mut rec = RecordReader::new(input, file, opts.delimiter).map_err(read_err)?;
+        if !rec.next_record().map_err(read_err)? {
+            return Err(InputError::Empty {
+                file: display_name.to_string(),
+            });
+        }
+        let headers = header_names(&rec);
+        if rec.problem().is_some() {
+            return Err(InputError::Layout {
+                file: display_name.to_string(),
+                message: "the header line has a quote that is never closed".to_string(),
+                found: headers.iter().map(|h| h.to_string()).collect(),
+            });
+        }
+        let mapping = Mapping::detect(display_name, &headers, &opts.columns)?;
+        let fallback_type = opts
+            .default_claim_type
+            .or_else(|| claim_type_from_file_name(display_name))
+            .unwrap_or(ClaimType::Unknown);
+        Ok(ClaimReader {
+            file,
+            name: display_name.to_string(),
+            rec,
+            headers,
+            content_cols: mapping.content_columns(),
+            mapping,
+            members,
+            keep_source_lines: opts.keep_source_lines,
+            fallback_type,
+            stats: FileStats::default(),
+            pending: VecDeque::new(),
+            error: None,
+            done: false,
+            seen: WideSeen::default(),
+            group: None,
+            long_ids: HashSet::default(),
+        })
+    }
+
+    /// The header's names, by field index (for diagnostics' `field`).
+    pub fn headers(&self) -> &[Arc<str>] {
+        &self.headers
+    }
+
+    pub fn mapping(&self) -> &Mapping {
+        &self.mapping
+    }
+
+    pub fn stats(&self) -> &FileStats {
+        &self.stats
+    }
+
+    pub fn file(&self) -> FileId {
+        self.file
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn delimiter(&self) -> u8 {
+        self.rec.delimiter()
+    }
+
+    /// The read failure that ended the events early, if any.
+    pub fn error(&self) -> Option<&InputError> {
+        self.error.as_ref()
+    }
+
+    pub fn take_error(&mut self) -> Option<InputError> {
+        self.error.take()
+    }
+
+    /// The next claim or malformed row; `None` at the end of the file (or
+    /// after a read failure, see [`ClaimReader::take_error`]).
+    pub fn next_event(&mut self) -> Option<Event> {
+        loop {
+            if let Some(ev) = self.pending.pop_front() {
+                return Some(ev);
+            }
+            if self.done {
+                return None;
+            }
+            let next_line = self.rec.last_line() + 1;
+            match self.rec.next_record() {
+                Ok(true) => self.process_record(),
+                Ok(false) => {
+                    self.done = true;
+                    self.finish_group();
+                }
+                Err(source) => {
+                    self.done = true;
+                    self.error = Some(InputError::Read {
+                        file: self.name.clone(),
+                        line: next_line,
+                        source,
+                    });
+                }
+            }
+        }
+    }
+
+    fn process_record(&mut self) {
+        if is_blank(&self.rec, self.headers.len()) {
+            return;
+        }
+        self.stats.rows_read += 1;
+        if let Some(fault) = shape_fault(&self.rec, self.headers.len()) {
+            self.reject(fault);
+            return;
+        }
+        match self.mapping.layout {
+            Layout::Wide => self.wide_row(),
+            Layout::Long => self.long_row(),
+        }
+    }
+
+    fn reject(&mut self, fault: RowFault) {
+        self.stats.rows_rejected += 1;
+        let row = malformed(&self.rec, fault, self.keep_source_lines);
+        self.pending.push_back(Event::Malformed(row));
+    }
+
+    /// Counts a checked row, noting a claim-level code type that is neither
+    /// ICD-10-CM nor ICD-9-CM.
+    fn count_checked(&mut self) {
+        self.stats.rows_checked += 1;
+        let other = self
+            .mapping
+            .code_type
+            .and_then(|c| self.rec.field(c))
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .and_then(code_system_kind)
+            == Some(CodeSystemKind::Other);
+        if other {
+            self.stats.rows_code_type_other += 1;
+        }
+    }
+
+    /// Hash of the trimmed bytes of every column the engine consumes.
+    fn fingerprint(&self) -> u64 {
+        let mut h = FieldHasher::new(0);
+        for &c in &self.content_cols {
+            h.write_field(trim(self.rec.field(c).unwrap_or_default()));
+        }
+        h.finish()
+    }
+
+    fn wide_row(&mut self) {
+        let ctx = ctx!(self);
+        let id = match ctx.text(self.mapping.claim_id) {
+            Ok(v) => v.map(|(_, t)| t).filter(|t| !t.is_empty()),
+            Err(fault) => return self.reject(fault),
+        };
+        let key = id.map(|id| (hash_bytes(id.as_bytes()), self.fingerprint()));
+        let seen = key.map(|(idh, fp)| self.seen.check(idh, fp));
+        if seen == Some(Seen::Repeat) {
+            self.stats.rows_repeated += 1;
+            self.count_checked();
+            return;
+        }
+        let built = ctx
+            .claim_head(id)
+            .and_then(|mut claim| ctx.wide_diagnoses(&mut claim).map(|()| claim));
+        let claim = match built {
+            Ok(c) => c,
+            Err(fault) => return self.reject(fault),
+        };
+        self.count_checked();
+        let icd9 = is_icd9(&claim);
+        if let Some((idh, fp)) = key {
+            self.seen.record(idh, fp, !icd9);
+        }
+        match (seen, icd9) {
+            (None | Some(Seen::NewClaim), true) => self.stats.claims_icd9 += 1,
+            (None | Some(Seen::NewClaim), false) => self.stats.claims += 1,
+            (
+                Some(Seen::NewContent {
+                    emitted_before: false,
+                }),
+                false,
+            ) => {
+                self.stats.claims += 1;
+                self.stats.claims_icd9 = self.stats.claims_icd9.saturating_sub(1);
+            }
+            _ => {}
+        }
+        if !icd9 {
+            self.stats.claim_events += 1;
+            self.pending.push_back(Event::Claim(claim));
+        }
+    }
+
+    fn long_row(&mut self) {
+        let ctx = ctx!(self);
+        let id = match ctx.text(self.mapping.claim_id) {
+            Ok(Some((_, t))) if !t.is_empty() => t,
+            Ok(_) => {
+                let loc = self
+                    .mapping
+                    .claim_id
+                    .and_then(|c| self.rec.loc(c))
+                    .unwrap_or_else(|| self.rec.row_loc());
+                return self.reject((
+                    loc,
+                    "the claim id is empty; rows are grouped into claims by it".to_string(),
+                ));
+            }
+            Err(fault) => return self.reject(fault),
+        };
+        let seq = match ctx.text(self.mapping.sequence) {
+            Ok(None) => 0,
+            Ok(Some((loc, t))) => match t.parse::<u64>() {
+                Ok(n) => n,
+                Err(_) => {
+                    return self.reject((loc, format!("the sequence {t:?} is not a whole number")));
+                }
+            },
+            Err(fault) => return self.reject(fault),
+        };
+        let row = ctx.text(self.mapping.code).and_then(|code| {
+            let code_type = ctx.text(self.mapping.code_type)?;
+            Ok((code, code_type, ctx.poa(self.mapping.poa)?))
+        });
+        let (code, code_type, poa) = match row {
+            Ok(v) => v,
+            Err(fault) => return self.reject(fault),
+        };
+        let idh = hash_bytes(id.as_bytes());
+        let same_claim = self
+            .group
+            .as_ref()
+            .is_some_and(|g| g.id_hash == idh && g.claim.id.as_deref() == Some(id));
+        let code_system = code_type
+            .and_then(|(_, t)| code_system_from_text(t))
+            .unwrap_or(CodeSystem::Icd10Cm);
+        let (loc, dx) = match code {
+            Some((loc, t)) if !t.is_empty() => (
+                loc,
+                Some(Diagnosis {
+                    code: Cell {
+                        loc,
+                        raw: t.to_string(),
+                        value: CodeKey::parse(t),
+                    },
+                    role: DxRole::Sequenced,
+                    position: 0,
+                    poa,
+                    code_system,
+                }),
+            ),
+            Some((loc, _)) => (loc, None),
+            None => (self.rec.row_loc(), None),
+        };
+        if same_claim {
+            if self.group.as_ref().is_some_and(LongGroup::is_full) {
+                let fault = (loc, format!("the claim exceeds {MAX_DIAGNOSES} diagnoses"));
+                return self.reject(fault);
+            }
+            if let Some(g) = self.group.as_mut() {
+                ctx.add_source_lines(&mut g.claim);
+                let other = |c: &Option<Cell<CodeSystem>>| {
+                    matches!(
+                        c,
+                        Some(Cell {
+                            value: CodeSystem::Other(_),
+                            ..
+                        })
+                    )
+                };
+                if !other(&g.claim.code_type) {
+                    let row_type =
+                        ctx.text(self.mapping.code_type)
+                            .ok()
+                            .flatten()
+                            .and_then(|(loc, t)| {
+                                code_system_from_text(t).map(|value| Cell {
+                                    loc,
+                                    raw: t.to_string(),
+                                    value,
+                                })
+                            });
+                    if g.claim.code_type.is_none() || other(&row_type) {
+                        g.claim.code_type = row_type.or(g.claim.code_type.take());
+                    }
+                }
+                g.push(seq, loc, dx);
+            }
+        } else {
+            let head = match ctx.claim_head(Some(id)) {
+                Ok(h) => h,
+                Err(fault) => return self.reject(fault),
+            };
+            let mut group = LongGroup::new(idh, head);
+            group.push(seq, loc, dx);
+            self.finish_group();
+            if !self.long_ids.insert(idh) {
+                self.stats.claims_split += 1;
+            }
+            self.group = Some(group);
+        }
+        self.count_checked();
+    }
+
+    /// Emits the long-layout claim under construction, if any.
+    fn finish_group(&mut self) {
+        let Some(group) = self.group.take() else {
+            return;
+        };
+        let claim = group.finish();
+        if is_icd9(&claim) {
+            self.stats.claims_icd9 += 1;
+        } else {
+            self.stats.claims += 1;
+            self.stats.claim_events += 1;
+            self.pending.push_back(Event::Claim(claim));
+        }
+    }
+}
+
+impl Iterator for ClaimReader<'_> {
+    type Item = Event;
+
+    fn next(&mut self) -> Option<Event> {
+        self.next_event()
+    }
+}
+
+/// A convenience for callers that want malformed rows apart from claims.
+impl MalformedRow {
+    /// The header name of the offending field, when it is one of the header's.
+    pub fn field_name<'h>(&self, headers: &'h [Arc<str>]) -> Option<&'h Arc<str>> {
+        usize::try_from(self.loc.field)
+            .ok()
+            .and_then(|i| headers.get(i))
+    }
+}
