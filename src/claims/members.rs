@@ -8,6 +8,7 @@
 //! (CCW's 2021 file over 2015's); an empty cell never erases a value.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::io::Read;
 
 use super::claim::{Cell, CellLoc, FileId, Sex};
@@ -51,6 +52,8 @@ pub struct Member {
 #[derive(Debug, Default)]
 pub struct Members {
     map: HashMap<Box<str>, Member>,
+    /// Each member file's header, for naming the columns of member cells.
+    headers: Vec<(FileId, Vec<Arc<str>>)>,
     malformed: Vec<MalformedRow>,
     rows_read: u64,
     rows_rejected: u64,
@@ -92,6 +95,7 @@ impl Members {
             });
         }
         let headers = header_names(&rec);
+        self.headers.push((file, headers.clone()));
         let found = || headers.iter().map(|h| h.to_string()).collect::<Vec<_>>();
         let (id_col, birth_col, sex_col) = member_file_columns(&headers);
         let Some(id_col) = id_col else {
@@ -176,6 +180,11 @@ impl Members {
 
     pub fn get(&self, id: &str) -> Option<&Member> {
         self.map.get(id)
+    }
+
+    /// The header of each member file read, by file id.
+    pub fn headers(&self) -> &[(FileId, Vec<Arc<str>>)] {
+        &self.headers
     }
 
     pub fn len(&self) -> usize {

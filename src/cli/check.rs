@@ -4,9 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::claims::columns::ColumnMap;
-use crate::claims::members::Members;
-use crate::claims::source::{ClaimReader, Event, InputOptions, open_input};
+use crate::claims::{ClaimReader, ColumnMap, Event, InputOptions, Members, open_input};
 use crate::cli::args::{CheckArgs, ColorChoice};
 use crate::cli::{ExitCode, Failure, load_catalog, load_codesets, load_config};
 use crate::codeset::registry::CodeSets;
@@ -115,7 +113,7 @@ fn check_file(
     let display = display_name(path);
     let id = files.add(&display);
     let mut fs = FileSummary { path: display.clone(), ..FileSummary::default() };
-    let input = match open_input(path) {
+    let input = match open_input(&path.to_string_lossy()) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
@@ -126,8 +124,8 @@ fn check_file(
     let mut reader = match ClaimReader::open(id, &display, input, options, members) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("{:?}", miette::Report::new(e.clone()));
             fs.error = Some(e.to_string());
+            eprintln!("{:?}", miette::Report::new(e));
             return Ok(fs);
         }
     };
@@ -172,7 +170,7 @@ fn load_members(from_config: &[PathBuf], from_args: &[PathBuf], files: &mut File
     for p in paths {
         let name = display_name(p);
         let id = files.add(&name);
-        let reader = open_input(p).map_err(|e| Failure::io(e.to_string()))?;
+        let reader = open_input(&p.to_string_lossy()).map_err(|e| Failure::io(e.to_string()))?;
         inputs.push((id, name, reader));
     }
     let members = Members::load(inputs).map_err(|e| Failure::report(e))?;
@@ -200,7 +198,7 @@ fn apply_column_flags(columns: &mut ColumnMap, args: &CheckArgs) {
         columns.service_date = Some(c.clone());
     }
     if let Some(c) = &args.dx_columns {
-        columns.diagnoses = Some(c.clone());
+        columns.diagnoses = c.clone();
     }
 }
 

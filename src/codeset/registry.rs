@@ -12,7 +12,8 @@ use std::borrow::Cow;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::codeset::code::CodeKey;
-use crate::codeset::timeline::{MceFlags, Timeline};
+use crate::codeset::mce::MceFlags;
+use crate::codeset::timeline::Timeline;
 use crate::codeset::version::{Entry, Version};
 use crate::date::{Date, DateRange};
 
@@ -163,7 +164,7 @@ impl CodeSets {
     /// date" messages: the timeline's periods, then the releases' years.
     pub fn validity_periods(&self, key: CodeKey) -> Vec<DateRange> {
         let mut periods: Vec<DateRange> =
-            self.timeline.periods(key).iter().map(|p| p.valid).collect();
+            self.timeline.periods(key).map(|p| p.valid).collect();
         for v in self.versions() {
             let eff = v.effective();
             let covered_by_timeline = self.timeline.coverage().contains(eff.start);
@@ -186,9 +187,11 @@ impl CodeSets {
     /// A release (other than `except`) in which the code exists at all, as
     /// header or billable, newest first.
     pub fn release_with(&self, key: CodeKey, except: u16) -> Option<(&Version, Entry<'_>)> {
-        self.versions()
-            .filter(|v| v.fiscal_year() != except)
+        self.versions
+            .iter()
             .rev()
+            .map(VersionRef::get)
+            .filter(|v| v.fiscal_year() != except)
             .find_map(|v| v.get(key).map(|e| (v, e)))
     }
 }

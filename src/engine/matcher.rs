@@ -5,7 +5,7 @@ use regex::Regex;
 
 use crate::codeset::code::CodeKey;
 use crate::codeset::registry::Edition;
-use crate::codeset::timeline::MceFlags;
+use crate::codeset::mce::MceFlags;
 
 /// One way of naming a set of codes.
 #[derive(Clone, Debug)]

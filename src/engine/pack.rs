@@ -17,7 +17,7 @@ use toml::Spanned;
 
 use crate::claims::{ClaimType, Diagnosis, DxRole};
 use crate::codeset::code::CodeKey;
-use crate::codeset::timeline::MceFlags;
+use crate::codeset::mce::MceFlags;
 use crate::engine::context::ClaimContext;
 use crate::engine::diagnostic::{RuleMeta, RuleOrigin, Severity};
 use crate::engine::emit::Emitter;
@@ -254,7 +254,7 @@ fn compile_rule(ctx: &Ctx<'_>, pack: &PackHeader, spec: RuleSpec) -> Result<Pack
         }
         for f in &e.mce_flags {
             let flag = MceFlags::from_name(f.get_ref()).ok_or_else(|| {
-                ctx.err(Some(f.span()), format!("unknown MCE flag `{}`", f.get_ref()), "MCE flag", Some(format!("known flags: {}", MceFlags::all_names().join(", "))))
+                ctx.err(Some(f.span()), format!("unknown MCE flag `{}`", f.get_ref()), "MCE flag", Some(format!("known flags: {}", MceFlags::NAMED.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", "))))
             })?;
             include.push(CodePattern::Mce(flag));
         }

@@ -11,7 +11,7 @@ const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 /// missing placeholder X, a missing or extra character, one wrong character.
 pub fn close_codes(edition: &Edition<'_>, key: CodeKey, limit: usize) -> Vec<CodeKey> {
     let mut found: Vec<CodeKey> = Vec::new();
-    let mut push = |k: CodeKey, found: &mut Vec<CodeKey>| {
+    let push = |k: CodeKey, found: &mut Vec<CodeKey>| {
         if k != key && !found.contains(&k) && edition.standing(k) == Standing::Billable {
             found.push(k);
         }
