@@ -37,6 +37,8 @@ struct PackFile {
 #[serde(deny_unknown_fields)]
 struct PackHeader {
     name: String,
+    /// What the pack is for (documentation for its readers; not shown).
+    #[allow(dead_code)]
     description: String,
     /// Where the pack's content comes from.
     source: String,
@@ -358,6 +360,8 @@ impl PackRule {
             .map(|(_, s)| *s)
             .filter(|_| out.severity() == self.meta.default_severity);
         let ed = &ctx.edition;
+        // One finding per cell, even when several entries match it.
+        let mut reported: Vec<*const Diagnosis> = Vec::new();
         for entry in &self.entries {
             let mut seen = 0u32;
             let mut first_match: Option<CodeKey> = None;
@@ -372,9 +376,10 @@ impl PackRule {
                 }
                 let excused = !entry.unless.is_empty()
                     && ctx.codes().any(|(other, k, _)| !std::ptr::eq(other, dx) && entry.unless.matches(k, ed));
-                if excused {
+                if excused || reported.contains(&std::ptr::from_ref(dx)) {
                     continue;
                 }
+                reported.push(std::ptr::from_ref(dx));
                 let fill = |template: &str| {
                     template
                         .replace("{code}", &key.dotted())

@@ -56,35 +56,15 @@ impl NativeRule for MissingSeventhCharacter {
             let completions = ed.billable_descendants(key);
             let placeholder = key.len() < 6;
             let what = if placeholder { "placeholder X and a 7th character" } else { "a 7th character" };
-            let meanings = seventh_meanings(ctx, key, &completions);
             let d = out.diagnosis(dx, format!("{key} needs {what}"));
-            d.with_help(format!("valid completions: {}", meanings.join("; ")));
+            d.with_help(if placeholder {
+                "fill the code to six characters with X, then add the 7th character that matches the encounter"
+            } else {
+                "add the 7th character that matches the encounter"
+            });
             for k in completions {
                 d.suggest(k, ed.title(k).map(|t| t.into_owned()));
             }
         }
     }
-}
-
-/// `S72.001A (initial encounter for closed fracture)` for each completion,
-/// using the 7th character's meaning from the tabular when it is known.
-fn seventh_meanings(
-    ctx: &ClaimContext<'_>,
-    key: crate::codeset::code::CodeKey,
-    completions: &[crate::codeset::code::CodeKey],
-) -> Vec<String> {
-    let chars = ctx.edition.entry(key).and_then(|e| e.seventh_characters());
-    completions
-        .iter()
-        .map(|k| {
-            let last = k.as_bytes().last().copied().unwrap_or(b' ');
-            let meaning = chars
-                .as_ref()
-                .and_then(|c| c.iter().find(|(ch, _)| *ch == last).map(|(_, m)| m.to_string()));
-            match meaning {
-                Some(m) => format!("{k} ({m})"),
-                None => k.dotted(),
-            }
-        })
-        .collect()
 }

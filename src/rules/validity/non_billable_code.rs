@@ -4,7 +4,7 @@ use crate::engine::context::ClaimContext;
 use crate::engine::diagnostic::RuleMeta;
 use crate::engine::emit::Emitter;
 use crate::engine::rule::NativeRule;
-use crate::rules::validity::{code_with_title, needs_seventh};
+use crate::rules::validity::needs_seventh;
 
 /// How many billable codes the help line lists before "and N more".
 const LISTED: usize = 8;
@@ -64,13 +64,16 @@ impl NativeRule for NonBillableCode {
             if let Some(until) = billable_until(ctx, key) {
                 message.push_str(&format!(" (it was billable until {until})"));
             }
-            let mut lines: Vec<String> =
-                below.iter().take(LISTED).map(|k| code_with_title(ed, *k)).collect();
-            if below.len() > LISTED {
-                lines.push(format!("and {} more (dxlint lookup {key})", below.len() - LISTED));
-            }
+            let help = if below.len() > LISTED {
+                format!(
+                    "report the billable code the documentation supports; the first {LISTED} of {} are suggested, `dxlint lookup {key}` lists all",
+                    below.len()
+                )
+            } else {
+                "report the billable code the documentation supports".to_string()
+            };
             let d = out.diagnosis(dx, message);
-            d.with_help(format!("report a billable code: {}", lines.join("; ")));
+            d.with_help(help);
             for k in below.iter().take(LISTED) {
                 d.suggest(*k, ed.title(*k).map(|t| t.into_owned()));
             }

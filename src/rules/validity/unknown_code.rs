@@ -64,14 +64,8 @@ impl NativeRule for UnknownCode {
                     ed.label()
                 ));
             } else {
-                let list: Vec<String> = close
-                    .iter()
-                    .map(|k| match ed.title(*k) {
-                        Some(t) => format!("{k} ({t})"),
-                        None => k.dotted(),
-                    })
-                    .collect();
-                d.with_help(format!("did you mean {}?", list.join(", or ")));
+                let list: Vec<String> = close.iter().map(|k| k.dotted()).collect();
+                d.with_help(format!("did you mean {}?", list.join(" or ")));
                 for k in close {
                     let title = ed.title(k).map(|t| t.into_owned());
                     d.suggest(k, title);
