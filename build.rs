@@ -22,6 +22,10 @@ mod date;
 mod code;
 
 #[allow(dead_code)]
+#[path = "src/codeset/fast_hash.rs"]
+mod fast_hash;
+
+#[allow(dead_code)]
 #[path = "src/codeset/model.rs"]
 mod model;
 
@@ -58,9 +62,10 @@ use std::{env, fs};
 use code::CodeKey;
 use model::CodeSetData;
 
-const SHARED_SOURCES: [&str; 9] = [
+const SHARED_SOURCES: [&str; 10] = [
     "src/date.rs",
     "src/codeset/code.rs",
+    "src/codeset/fast_hash.rs",
     "src/codeset/model.rs",
     "src/codeset/tabular.rs",
     "src/codeset/order_file.rs",

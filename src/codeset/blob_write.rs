@@ -6,33 +6,40 @@
 //!
 //! Compiled into the crate and, by path, into `build.rs`.
 
-use std::collections::HashMap;
-
 use super::blob_format::{
     self as f, CHAPTER_LEN, DIR_SLOT_LEN, EXTENSION_LEN, HEADER_LEN, NONE_U8, NONE_U16, NONE_U32,
     PERIOD_LEN, SECTION_LEN, SEVENTH_DEF_LEN, TIMELINE_CODE_LEN, record, timeline_header,
     timeline_section, version_header, version_section,
 };
 use super::code::CodeKey;
+use super::fast_hash::FastMap;
 use super::mce::MceRow;
-use super::model::{CodeSetData, ImportError, NoteData};
+use super::model::{CodeSetData, ImportError, NoteData, NoteKind};
 
 /// Strings stored once each, length-prefixed.
-#[derive(Default)]
-struct StringTable {
+struct StringTable<'a> {
     bytes: Vec<u8>,
-    seen: HashMap<String, u32>,
+    seen: FastMap<&'a str, u32>,
 }
 
-impl StringTable {
-    fn intern(&mut self, s: &str) -> u32 {
+impl<'a> StringTable<'a> {
+    fn with_capacity(strings: usize) -> StringTable<'a> {
+        let mut seen = FastMap::default();
+        seen.reserve(strings);
+        StringTable {
+            bytes: Vec::with_capacity(strings * 48),
+            seen,
+        }
+    }
+
+    fn intern(&mut self, s: &'a str) -> u32 {
         if let Some(&at) = self.seen.get(s) {
             return at;
         }
         let at = self.bytes.len() as u32;
         f::push_varint(&mut self.bytes, s.len() as u32);
         self.bytes.extend_from_slice(s.as_bytes());
-        self.seen.insert(s.to_string(), at);
+        self.seen.insert(s, at);
         at
     }
 }
@@ -47,12 +54,16 @@ struct NoteTable {
 
 impl NoteTable {
     /// Appends notes; returns (first, count).
-    fn push(&mut self, strings: &mut StringTable, notes: &[NoteData]) -> (u32, u32) {
+    fn push<'a>(
+        &mut self,
+        strings: &mut StringTable<'a>,
+        notes: impl Iterator<Item = (NoteKind, &'a str)>,
+    ) -> (u32, u32) {
         let start = self.count;
-        for note in notes {
-            self.kinds.push(note.kind.to_byte());
+        for (kind, text) in notes {
+            self.kinds.push(kind.to_byte());
             self.texts
-                .extend_from_slice(&strings.intern(&note.text).to_le_bytes());
+                .extend_from_slice(&strings.intern(text).to_le_bytes());
             self.count += 1;
         }
         (start, self.count - start)
@@ -95,6 +106,10 @@ fn hash_table(keys: impl ExactSizeIterator<Item = u64>) -> (u8, Vec<u8>) {
         slots[slot] = i as u32 + 1;
     }
     (bits, slots.iter().flat_map(|s| s.to_le_bytes()).collect())
+}
+
+fn pairs(notes: &[NoteData]) -> impl Iterator<Item = (NoteKind, &str)> {
+    notes.iter().map(|n| (n.kind, n.text.as_str()))
 }
 
 fn narrow_u16(v: Option<usize>, what: &str) -> Result<u16, ImportError> {
@@ -146,7 +161,7 @@ pub fn write_version(data: &CodeSetData, fiscal_year: u16) -> Result<Vec<u8>, Im
             "the code set is too large for the blob format",
         ));
     }
-    let mut strings = StringTable::default();
+    let mut strings = StringTable::with_capacity(data.entries.len() * 2);
     let mut notes = NoteTable::default();
     let end = subtree_ends(data)?;
 
@@ -184,7 +199,7 @@ pub fn write_version(data: &CodeSetData, fiscal_year: u16) -> Result<Vec<u8>, Im
             Some(s) if *s != e.title => strings.intern(s),
             _ => NONE_U32,
         };
-        let (notes_start, notes_len) = notes.push(&mut strings, &e.notes);
+        let (notes_start, notes_len) = notes.push(&mut strings, pairs(&e.notes));
         let notes_len = u16::try_from(notes_len)
             .map_err(|_| ImportError::new(format!("code {} has too many notes", e.key)))?;
         let mut flags = 0u8;
@@ -212,7 +227,7 @@ pub fn write_version(data: &CodeSetData, fiscal_year: u16) -> Result<Vec<u8>, Im
 
     let mut chapters = Vec::with_capacity(data.chapters.len() * CHAPTER_LEN);
     for c in &data.chapters {
-        let (start, len) = notes.push(&mut strings, &c.notes);
+        let (start, len) = notes.push(&mut strings, pairs(&c.notes));
         for v in [
             strings.intern(&c.number),
             strings.intern(&c.title),
@@ -225,7 +240,7 @@ pub fn write_version(data: &CodeSetData, fiscal_year: u16) -> Result<Vec<u8>, Im
 
     let mut sections = Vec::with_capacity(data.sections.len() * SECTION_LEN);
     for s in &data.sections {
-        let (start, len) = notes.push(&mut strings, &s.notes);
+        let (start, len) = notes.push(&mut strings, pairs(&s.notes));
         for v in [strings.intern(&s.id), strings.intern(&s.title), start, len] {
             sections.extend_from_slice(&v.to_le_bytes());
         }
@@ -242,15 +257,8 @@ pub fn write_version(data: &CodeSetData, fiscal_year: u16) -> Result<Vec<u8>, Im
             defs.extend_from_slice(&v.to_le_bytes());
         }
         for x in &d.extensions {
-            let sub: Vec<NoteData> = x
-                .notes
-                .iter()
-                .map(|text| NoteData {
-                    kind: super::model::NoteKind::Note,
-                    text: text.clone(),
-                })
-                .collect();
-            let (start, len) = notes.push(&mut strings, &sub);
+            let sub = x.notes.iter().map(|text| (NoteKind::Note, text.as_str()));
+            let (start, len) = notes.push(&mut strings, sub);
             extensions.extend_from_slice(&[x.ch, 0, 0, 0]);
             for v in [strings.intern(&x.meaning), start, len] {
                 extensions.extend_from_slice(&v.to_le_bytes());
