@@ -16,31 +16,43 @@ use super::fast_hash::FastMap;
 use super::mce::MceRow;
 use super::model::{CodeSetData, ImportError, NoteData, NoteKind};
 
-/// Strings stored once each, length-prefixed.
-struct StringTable<'a> {
+/// The string table that version blobs point into: each distinct string
+/// stored once, length-prefixed. `build.rs` shares one pool among all
+/// embedded versions (consecutive fiscal years repeat nearly every title
+/// and note); a run-time load uses a pool of its own.
+pub struct StringPool<'a> {
     bytes: Vec<u8>,
     seen: FastMap<&'a str, u32>,
 }
 
-impl<'a> StringTable<'a> {
-    fn with_capacity(strings: usize) -> StringTable<'a> {
+impl<'a> StringPool<'a> {
+    /// A pool sized for about `strings` distinct strings.
+    pub fn with_capacity(strings: usize) -> StringPool<'a> {
         let mut seen = FastMap::default();
         seen.reserve(strings);
-        StringTable {
+        StringPool {
             bytes: Vec::with_capacity(strings * 48),
             seen,
         }
     }
 
-    fn intern(&mut self, s: &'a str) -> u32 {
+    fn intern(&mut self, s: &'a str) -> Result<u32, ImportError> {
         if let Some(&at) = self.seen.get(s) {
-            return at;
+            return Ok(at);
         }
-        let at = self.bytes.len() as u32;
+        let at = u32::try_from(self.bytes.len())
+            .ok()
+            .filter(|&at| at != NONE_U32)
+            .ok_or_else(|| ImportError::new("too much text for the blob format"))?;
         f::push_varint(&mut self.bytes, s.len() as u32);
         self.bytes.extend_from_slice(s.as_bytes());
         self.seen.insert(s, at);
-        at
+        Ok(at)
+    }
+
+    /// The table, for the reader.
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.bytes
     }
 }
 
@@ -56,17 +68,17 @@ impl NoteTable {
     /// Appends notes; returns (first, count).
     fn push<'a>(
         &mut self,
-        strings: &mut StringTable<'a>,
+        strings: &mut StringPool<'a>,
         notes: impl Iterator<Item = (NoteKind, &'a str)>,
-    ) -> (u32, u32) {
+    ) -> Result<(u32, u32), ImportError> {
         let start = self.count;
         for (kind, text) in notes {
             self.kinds.push(kind.to_byte());
             self.texts
-                .extend_from_slice(&strings.intern(text).to_le_bytes());
+                .extend_from_slice(&strings.intern(text)?.to_le_bytes());
             self.count += 1;
         }
-        (start, self.count - start)
+        Ok((start, self.count - start))
     }
 }
 
@@ -152,16 +164,19 @@ fn subtree_ends(data: &CodeSetData) -> Result<Vec<u32>, ImportError> {
     Ok(end)
 }
 
-/// Packs one code set. `fiscal_year` is the one the caller settled on (the
-/// data's own, or one taken from a file name).
-pub fn write_version(data: &CodeSetData, fiscal_year: u16) -> Result<Vec<u8>, ImportError> {
+/// Packs one code set, its text going into `strings`. `fiscal_year` is the
+/// one the caller settled on (the data's own, or one taken from a file name).
+pub fn write_version<'a>(
+    data: &'a CodeSetData,
+    fiscal_year: u16,
+    strings: &mut StringPool<'a>,
+) -> Result<Vec<u8>, ImportError> {
     let n = data.entries.len();
     if u32::try_from(n).is_err() || data.chapters.len() >= usize::from(NONE_U8) {
         return Err(ImportError::new(
             "the code set is too large for the blob format",
         ));
     }
-    let mut strings = StringTable::with_capacity(data.entries.len() * 2);
     let mut notes = NoteTable::default();
     let end = subtree_ends(data)?;
 
@@ -193,13 +208,13 @@ pub fn write_version(data: &CodeSetData, fiscal_year: u16) -> Result<Vec<u8>, Im
         let title = if computed {
             NONE_U32
         } else {
-            strings.intern(&e.title)
+            strings.intern(&e.title)?
         };
         let short = match &e.short_title {
-            Some(s) if *s != e.title => strings.intern(s),
+            Some(s) if *s != e.title => strings.intern(s)?,
             _ => NONE_U32,
         };
-        let (notes_start, notes_len) = notes.push(&mut strings, pairs(&e.notes));
+        let (notes_start, notes_len) = notes.push(strings, pairs(&e.notes))?;
         let notes_len = u16::try_from(notes_len)
             .map_err(|_| ImportError::new(format!("code {} has too many notes", e.key)))?;
         let mut flags = 0u8;
@@ -227,10 +242,10 @@ pub fn write_version(data: &CodeSetData, fiscal_year: u16) -> Result<Vec<u8>, Im
 
     let mut chapters = Vec::with_capacity(data.chapters.len() * CHAPTER_LEN);
     for c in &data.chapters {
-        let (start, len) = notes.push(&mut strings, pairs(&c.notes));
+        let (start, len) = notes.push(strings, pairs(&c.notes))?;
         for v in [
-            strings.intern(&c.number),
-            strings.intern(&c.title),
+            strings.intern(&c.number)?,
+            strings.intern(&c.title)?,
             start,
             len,
         ] {
@@ -240,8 +255,13 @@ pub fn write_version(data: &CodeSetData, fiscal_year: u16) -> Result<Vec<u8>, Im
 
     let mut sections = Vec::with_capacity(data.sections.len() * SECTION_LEN);
     for s in &data.sections {
-        let (start, len) = notes.push(&mut strings, pairs(&s.notes));
-        for v in [strings.intern(&s.id), strings.intern(&s.title), start, len] {
+        let (start, len) = notes.push(strings, pairs(&s.notes))?;
+        for v in [
+            strings.intern(&s.id)?,
+            strings.intern(&s.title)?,
+            start,
+            len,
+        ] {
             sections.extend_from_slice(&v.to_le_bytes());
         }
         sections.extend_from_slice(&narrow_u16(Some(s.chapter), "chapters")?.to_le_bytes());
@@ -252,15 +272,18 @@ pub fn write_version(data: &CodeSetData, fiscal_year: u16) -> Result<Vec<u8>, Im
     let mut extensions = Vec::new();
     let mut ext_count = 0u32;
     for d in &data.seventh_defs {
-        let note = d.note.as_deref().map_or(NONE_U32, |s| strings.intern(s));
+        let note = d
+            .note
+            .as_deref()
+            .map_or(Ok(NONE_U32), |s| strings.intern(s))?;
         for v in [note, ext_count, d.extensions.len() as u32] {
             defs.extend_from_slice(&v.to_le_bytes());
         }
         for x in &d.extensions {
             let sub = x.notes.iter().map(|text| (NoteKind::Note, text.as_str()));
-            let (start, len) = notes.push(&mut strings, sub);
+            let (start, len) = notes.push(strings, sub)?;
             extensions.extend_from_slice(&[x.ch, 0, 0, 0]);
-            for v in [strings.intern(&x.meaning), start, len] {
+            for v in [strings.intern(&x.meaning)?, start, len] {
                 extensions.extend_from_slice(&v.to_le_bytes());
             }
             ext_count += 1;
@@ -289,7 +312,6 @@ pub fn write_version(data: &CodeSetData, fiscal_year: u16) -> Result<Vec<u8>, Im
     parts[version_section::SECTIONS] = sections;
     parts[version_section::SEVENTH_DEFS] = defs;
     parts[version_section::EXTENSIONS] = extensions;
-    parts[version_section::STRINGS] = strings.bytes;
     assemble(f::VERSION_MAGIC, &header, &parts)
 }
 

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use flate2::read::MultiGzDecoder;
 
-use super::blob_write::write_version;
+use super::blob_write::{StringPool, write_version};
 use super::error::LoadError;
 use super::model::{ImportError, SourceKind};
 use super::order_file::{looks_like_order_file, parse_order_file};
@@ -109,8 +109,11 @@ pub(crate) fn load_version(path: &Path) -> Result<Version, LoadError> {
             candidates,
         })?,
     };
-    let blob = write_version(&data, fiscal_year).map_err(|err| parse_error(path, kind, err))?;
-    Version::from_blob(Cow::Owned(blob), Origin::File(path.to_path_buf()))
+    let mut strings = StringPool::with_capacity(data.entries.len() * 2);
+    let blob = write_version(&data, fiscal_year, &mut strings)
+        .map_err(|err| parse_error(path, kind, err))?;
+    let strings = Cow::Owned(strings.into_bytes());
+    Version::from_blob(Cow::Owned(blob), strings, Origin::File(path.to_path_buf()))
         .map_err(|message| parse_error(path, kind, ImportError::new(message)))
 }
 
