@@ -371,3 +371,44 @@ pub fn write_timeline(rows: &[MceRow]) -> Result<Vec<u8>, ImportError> {
     parts[timeline_section::HASH] = hash;
     assemble(f::TIMELINE_MAGIC, &header, &parts)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codeset::model::{EntryData, SourceKind};
+
+    fn entry(code: &str, parent: Option<usize>) -> EntryData {
+        let key = CodeKey::from_dotless(code.as_bytes()).unwrap();
+        let mut e = EntryData::new(key, parent.is_some(), code.to_string());
+        e.parent = parent;
+        e
+    }
+
+    #[test]
+    fn subtrees_must_be_contiguous() {
+        let mut data = CodeSetData::new(SourceKind::OrderFile);
+        data.entries = vec![
+            entry("A00", None),
+            entry("A000", Some(0)),
+            entry("B00", None),
+            entry("B000", Some(2)),
+        ];
+        assert_eq!(subtree_ends(&data).unwrap(), [2, 2, 4, 4]);
+        data.entries.push(entry("A001", Some(0)));
+        let err = subtree_ends(&data).unwrap_err();
+        assert!(err.message.contains("A00.1"), "{err}");
+    }
+
+    #[test]
+    fn pool_stores_each_string_once() {
+        let texts = [
+            "Cholera".to_string(),
+            "Cholera".to_string(),
+            "Typhoid".to_string(),
+        ];
+        let mut pool = StringPool::with_capacity(4);
+        let at: Vec<u32> = texts.iter().map(|t| pool.intern(t).unwrap()).collect();
+        assert_eq!(at, [0, 0, 8]);
+        assert_eq!(pool.into_bytes().len(), 16);
+    }
+}
