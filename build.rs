@@ -4,7 +4,8 @@
 //! (expanding 7th characters), gives it short titles (from the order file of
 //! the same year, else the IOCE table of that year, else the previous year's
 //! short title of an unchanged code, else the long title), and writes
-//! `OUT_DIR/icd10cm_fyYYYY.dxcs`. The MCE diagnosis master becomes
+//! `OUT_DIR/icd10cm_fyYYYY.dxcs`; their text goes into one shared string
+//! table, `OUT_DIR/icd10cm_strings.bin`. The MCE diagnosis master becomes
 //! `OUT_DIR/mce_timeline.dxtl`. `OUT_DIR/embedded_blobs.rs` lists them for
 //! `src/codeset/embedded.rs`.
 //!
@@ -20,6 +21,10 @@ mod date;
 #[allow(dead_code)]
 #[path = "src/codeset/code.rs"]
 mod code;
+
+#[allow(dead_code)]
+#[path = "src/codeset/fast_hash.rs"]
+mod fast_hash;
 
 #[allow(dead_code)]
 #[path = "src/codeset/model.rs"]
@@ -58,9 +63,10 @@ use std::{env, fs};
 use code::CodeKey;
 use model::CodeSetData;
 
-const SHARED_SOURCES: [&str; 9] = [
+const SHARED_SOURCES: [&str; 10] = [
     "src/date.rs",
     "src/codeset/code.rs",
+    "src/codeset/fast_hash.rs",
     "src/codeset/model.rs",
     "src/codeset/tabular.rs",
     "src/codeset/order_file.rs",
@@ -81,8 +87,7 @@ fn main() {
         println!("cargo:rerun-if-changed={source}");
     }
 
-    let mut listing = String::from("pub(crate) static EMBEDDED_VERSIONS: &[&[u8]] = &[\n");
-    let mut previous: Option<CodeSetData> = None;
+    let mut sets: Vec<(u16, CodeSetData)> = Vec::new();
     for (year, path) in files_with_year(&data, "icd10cm_tabular_", ".xml.gz") {
         let xml = String::from_utf8(read_gz(&path))
             .unwrap_or_else(|e| panic!("{}: not UTF-8: {e}", path.display()));
@@ -95,9 +100,21 @@ fn main() {
             path.display()
         );
         let primary = short_titles_for(&data, year);
-        short_titles::fill_short_titles(&mut set, &primary, previous.as_ref());
-        let blob = blob_write::write_version(&set, year)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        short_titles::fill_short_titles(&mut set, &primary, sets.last().map(|(_, s)| s));
+        sets.push((year, set));
+    }
+    assert!(
+        !sets.is_empty(),
+        "no icd10cm_tabular_YYYY.xml.gz in {}",
+        data.display()
+    );
+
+    // One string table for all versions: consecutive years share nearly all text.
+    let mut strings = blob_write::StringPool::with_capacity(sets.len() * 200_000);
+    let mut listing = String::from("pub(crate) static EMBEDDED_VERSIONS: &[&[u8]] = &[\n");
+    for (year, set) in &sets {
+        let blob = blob_write::write_version(set, *year, &mut strings)
+            .unwrap_or_else(|e| panic!("FY{year}: {e}"));
         let target = out.join(format!("icd10cm_fy{year}.dxcs"));
         write(&target, &blob);
         writeln!(
@@ -106,14 +123,16 @@ fn main() {
             target.display().to_string()
         )
         .expect("String write");
-        previous = Some(set);
     }
-    assert!(
-        previous.is_some(),
-        "no icd10cm_tabular_YYYY.xml.gz in {}",
-        data.display()
-    );
     listing.push_str("];\n");
+    let target = out.join("icd10cm_strings.bin");
+    write(&target, &strings.into_bytes());
+    writeln!(
+        listing,
+        "pub(crate) static EMBEDDED_STRINGS: &[u8] = include_bytes!({:?});",
+        target.display().to_string()
+    )
+    .expect("String write");
 
     let mce_files = files_with_year(&data, "mce_v", "_dx_master.tsv.gz");
     let Some((_, mce_path)) = mce_files.last() else {

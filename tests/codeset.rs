@@ -50,6 +50,15 @@ fn fold_diacritics(s: &str) -> String {
 }
 
 #[test]
+fn shared_types_are_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Version>();
+    check::<Timeline>();
+    check::<Entry<'static>>();
+    check::<LoadError>();
+}
+
+#[test]
 fn embedded_versions_are_fy2025_and_fy2026() {
     let versions = Version::embedded();
     let years: Vec<u16> = versions.iter().map(Version::fiscal_year).collect();

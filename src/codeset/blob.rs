@@ -85,6 +85,8 @@ pub(crate) struct NoteRange {
 /// A version blob with typed access to its records and tables.
 pub(crate) struct VersionBlob {
     blob: Blob<{ version_section::COUNT }>,
+    /// The string table the blob's text offsets point into.
+    strings: Cow<'static, [u8]>,
     pub fiscal_year: u16,
     pub kind: SourceKind,
     hash_bits: u8,
@@ -95,7 +97,10 @@ pub(crate) struct VersionBlob {
 }
 
 impl VersionBlob {
-    pub(crate) fn open(bytes: Cow<'static, [u8]>) -> Result<VersionBlob, String> {
+    pub(crate) fn open(
+        bytes: Cow<'static, [u8]>,
+        strings: Cow<'static, [u8]>,
+    ) -> Result<VersionBlob, String> {
         let blob = Blob::open(bytes, f::VERSION_MAGIC)?;
         let h = blob.header();
         let kind = SourceKind::from_byte(h[version_header::KIND])
@@ -130,6 +135,7 @@ impl VersionBlob {
         let placeholder = CodeKey::from_dotless(b"ZZZ").ok_or("no placeholder key")?;
         Ok(VersionBlob {
             blob,
+            strings,
             fiscal_year,
             kind,
             hash_bits,
@@ -139,8 +145,13 @@ impl VersionBlob {
         })
     }
 
+    /// Bytes of the blob itself, not counting a shared string table.
     pub(crate) fn byte_len(&self) -> usize {
         self.blob.len()
+    }
+
+    pub(crate) fn strings_len(&self) -> usize {
+        self.strings.len()
     }
 
     fn rec(&self, i: u32) -> &[u8] {
@@ -205,7 +216,7 @@ impl VersionBlob {
 
     /// The string stored at `offset` in the string table.
     pub(crate) fn string(&self, offset: u32) -> &str {
-        let table = self.blob.section(version_section::STRINGS);
+        let table: &[u8] = &self.strings;
         let at = offset as usize;
         let (len, used) = f::read_varint(table, at);
         let start = at + used;

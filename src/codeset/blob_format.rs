@@ -8,7 +8,8 @@
 //! Version blob (`DXCS`): fixed-size entry records in tabular order, an
 //! open-addressing hash table from [`CodeKey::to_u64`](super::code::CodeKey::to_u64)
 //! to record index, note tables, chapters, sections, 7th-character
-//! definitions, and a string table of length-prefixed UTF-8.
+//! definitions. Its text lives in a separate string table (length-prefixed
+//! UTF-8) that several version blobs may share.
 //!
 //! Timeline blob (`DXTL`): codes sorted by their characters (for prefix
 //! search) with their period ranges, the periods, and a hash table.
@@ -51,8 +52,7 @@ pub mod version_section {
     pub const SECTIONS: usize = 5;
     pub const SEVENTH_DEFS: usize = 6;
     pub const EXTENSIONS: usize = 7;
-    pub const STRINGS: usize = 8;
-    pub const COUNT: usize = 9;
+    pub const COUNT: usize = 8;
 }
 
 /// One entry record.

@@ -6,34 +6,53 @@
 //!
 //! Compiled into the crate and, by path, into `build.rs`.
 
-use std::collections::HashMap;
-
 use super::blob_format::{
     self as f, CHAPTER_LEN, DIR_SLOT_LEN, EXTENSION_LEN, HEADER_LEN, NONE_U8, NONE_U16, NONE_U32,
     PERIOD_LEN, SECTION_LEN, SEVENTH_DEF_LEN, TIMELINE_CODE_LEN, record, timeline_header,
     timeline_section, version_header, version_section,
 };
 use super::code::CodeKey;
+use super::fast_hash::FastMap;
 use super::mce::MceRow;
-use super::model::{CodeSetData, ImportError, NoteData};
+use super::model::{CodeSetData, ImportError, NoteData, NoteKind};
 
-/// Strings stored once each, length-prefixed.
-#[derive(Default)]
-struct StringTable {
+/// The string table that version blobs point into: each distinct string
+/// stored once, length-prefixed. `build.rs` shares one pool among all
+/// embedded versions (consecutive fiscal years repeat nearly every title
+/// and note); a run-time load uses a pool of its own.
+pub struct StringPool<'a> {
     bytes: Vec<u8>,
-    seen: HashMap<String, u32>,
+    seen: FastMap<&'a str, u32>,
 }
 
-impl StringTable {
-    fn intern(&mut self, s: &str) -> u32 {
-        if let Some(&at) = self.seen.get(s) {
-            return at;
+impl<'a> StringPool<'a> {
+    /// A pool sized for about `strings` distinct strings.
+    pub fn with_capacity(strings: usize) -> StringPool<'a> {
+        let mut seen = FastMap::default();
+        seen.reserve(strings);
+        StringPool {
+            bytes: Vec::with_capacity(strings * 48),
+            seen,
         }
-        let at = self.bytes.len() as u32;
+    }
+
+    fn intern(&mut self, s: &'a str) -> Result<u32, ImportError> {
+        if let Some(&at) = self.seen.get(s) {
+            return Ok(at);
+        }
+        let at = u32::try_from(self.bytes.len())
+            .ok()
+            .filter(|&at| at != NONE_U32)
+            .ok_or_else(|| ImportError::new("too much text for the blob format"))?;
         f::push_varint(&mut self.bytes, s.len() as u32);
         self.bytes.extend_from_slice(s.as_bytes());
-        self.seen.insert(s.to_string(), at);
-        at
+        self.seen.insert(s, at);
+        Ok(at)
+    }
+
+    /// The table, for the reader.
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.bytes
     }
 }
 
@@ -47,15 +66,19 @@ struct NoteTable {
 
 impl NoteTable {
     /// Appends notes; returns (first, count).
-    fn push(&mut self, strings: &mut StringTable, notes: &[NoteData]) -> (u32, u32) {
+    fn push<'a>(
+        &mut self,
+        strings: &mut StringPool<'a>,
+        notes: impl Iterator<Item = (NoteKind, &'a str)>,
+    ) -> Result<(u32, u32), ImportError> {
         let start = self.count;
-        for note in notes {
-            self.kinds.push(note.kind.to_byte());
+        for (kind, text) in notes {
+            self.kinds.push(kind.to_byte());
             self.texts
-                .extend_from_slice(&strings.intern(&note.text).to_le_bytes());
+                .extend_from_slice(&strings.intern(text)?.to_le_bytes());
             self.count += 1;
         }
-        (start, self.count - start)
+        Ok((start, self.count - start))
     }
 }
 
@@ -95,6 +118,10 @@ fn hash_table(keys: impl ExactSizeIterator<Item = u64>) -> (u8, Vec<u8>) {
         slots[slot] = i as u32 + 1;
     }
     (bits, slots.iter().flat_map(|s| s.to_le_bytes()).collect())
+}
+
+fn pairs(notes: &[NoteData]) -> impl Iterator<Item = (NoteKind, &str)> {
+    notes.iter().map(|n| (n.kind, n.text.as_str()))
 }
 
 fn narrow_u16(v: Option<usize>, what: &str) -> Result<u16, ImportError> {
@@ -137,16 +164,19 @@ fn subtree_ends(data: &CodeSetData) -> Result<Vec<u32>, ImportError> {
     Ok(end)
 }
 
-/// Packs one code set. `fiscal_year` is the one the caller settled on (the
-/// data's own, or one taken from a file name).
-pub fn write_version(data: &CodeSetData, fiscal_year: u16) -> Result<Vec<u8>, ImportError> {
+/// Packs one code set, its text going into `strings`. `fiscal_year` is the
+/// one the caller settled on (the data's own, or one taken from a file name).
+pub fn write_version<'a>(
+    data: &'a CodeSetData,
+    fiscal_year: u16,
+    strings: &mut StringPool<'a>,
+) -> Result<Vec<u8>, ImportError> {
     let n = data.entries.len();
     if u32::try_from(n).is_err() || data.chapters.len() >= usize::from(NONE_U8) {
         return Err(ImportError::new(
             "the code set is too large for the blob format",
         ));
     }
-    let mut strings = StringTable::default();
     let mut notes = NoteTable::default();
     let end = subtree_ends(data)?;
 
@@ -178,13 +208,13 @@ pub fn write_version(data: &CodeSetData, fiscal_year: u16) -> Result<Vec<u8>, Im
         let title = if computed {
             NONE_U32
         } else {
-            strings.intern(&e.title)
+            strings.intern(&e.title)?
         };
         let short = match &e.short_title {
-            Some(s) if *s != e.title => strings.intern(s),
+            Some(s) if *s != e.title => strings.intern(s)?,
             _ => NONE_U32,
         };
-        let (notes_start, notes_len) = notes.push(&mut strings, &e.notes);
+        let (notes_start, notes_len) = notes.push(strings, pairs(&e.notes))?;
         let notes_len = u16::try_from(notes_len)
             .map_err(|_| ImportError::new(format!("code {} has too many notes", e.key)))?;
         let mut flags = 0u8;
@@ -212,10 +242,10 @@ pub fn write_version(data: &CodeSetData, fiscal_year: u16) -> Result<Vec<u8>, Im
 
     let mut chapters = Vec::with_capacity(data.chapters.len() * CHAPTER_LEN);
     for c in &data.chapters {
-        let (start, len) = notes.push(&mut strings, &c.notes);
+        let (start, len) = notes.push(strings, pairs(&c.notes))?;
         for v in [
-            strings.intern(&c.number),
-            strings.intern(&c.title),
+            strings.intern(&c.number)?,
+            strings.intern(&c.title)?,
             start,
             len,
         ] {
@@ -225,8 +255,13 @@ pub fn write_version(data: &CodeSetData, fiscal_year: u16) -> Result<Vec<u8>, Im
 
     let mut sections = Vec::with_capacity(data.sections.len() * SECTION_LEN);
     for s in &data.sections {
-        let (start, len) = notes.push(&mut strings, &s.notes);
-        for v in [strings.intern(&s.id), strings.intern(&s.title), start, len] {
+        let (start, len) = notes.push(strings, pairs(&s.notes))?;
+        for v in [
+            strings.intern(&s.id)?,
+            strings.intern(&s.title)?,
+            start,
+            len,
+        ] {
             sections.extend_from_slice(&v.to_le_bytes());
         }
         sections.extend_from_slice(&narrow_u16(Some(s.chapter), "chapters")?.to_le_bytes());
@@ -237,22 +272,18 @@ pub fn write_version(data: &CodeSetData, fiscal_year: u16) -> Result<Vec<u8>, Im
     let mut extensions = Vec::new();
     let mut ext_count = 0u32;
     for d in &data.seventh_defs {
-        let note = d.note.as_deref().map_or(NONE_U32, |s| strings.intern(s));
+        let note = d
+            .note
+            .as_deref()
+            .map_or(Ok(NONE_U32), |s| strings.intern(s))?;
         for v in [note, ext_count, d.extensions.len() as u32] {
             defs.extend_from_slice(&v.to_le_bytes());
         }
         for x in &d.extensions {
-            let sub: Vec<NoteData> = x
-                .notes
-                .iter()
-                .map(|text| NoteData {
-                    kind: super::model::NoteKind::Note,
-                    text: text.clone(),
-                })
-                .collect();
-            let (start, len) = notes.push(&mut strings, &sub);
+            let sub = x.notes.iter().map(|text| (NoteKind::Note, text.as_str()));
+            let (start, len) = notes.push(strings, sub)?;
             extensions.extend_from_slice(&[x.ch, 0, 0, 0]);
-            for v in [strings.intern(&x.meaning), start, len] {
+            for v in [strings.intern(&x.meaning)?, start, len] {
                 extensions.extend_from_slice(&v.to_le_bytes());
             }
             ext_count += 1;
@@ -281,7 +312,6 @@ pub fn write_version(data: &CodeSetData, fiscal_year: u16) -> Result<Vec<u8>, Im
     parts[version_section::SECTIONS] = sections;
     parts[version_section::SEVENTH_DEFS] = defs;
     parts[version_section::EXTENSIONS] = extensions;
-    parts[version_section::STRINGS] = strings.bytes;
     assemble(f::VERSION_MAGIC, &header, &parts)
 }
 
@@ -340,4 +370,45 @@ pub fn write_timeline(rows: &[MceRow]) -> Result<Vec<u8>, ImportError> {
     parts[timeline_section::PERIODS] = periods;
     parts[timeline_section::HASH] = hash;
     assemble(f::TIMELINE_MAGIC, &header, &parts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codeset::model::{EntryData, SourceKind};
+
+    fn entry(code: &str, parent: Option<usize>) -> EntryData {
+        let key = CodeKey::from_dotless(code.as_bytes()).unwrap();
+        let mut e = EntryData::new(key, parent.is_some(), code.to_string());
+        e.parent = parent;
+        e
+    }
+
+    #[test]
+    fn subtrees_must_be_contiguous() {
+        let mut data = CodeSetData::new(SourceKind::OrderFile);
+        data.entries = vec![
+            entry("A00", None),
+            entry("A000", Some(0)),
+            entry("B00", None),
+            entry("B000", Some(2)),
+        ];
+        assert_eq!(subtree_ends(&data).unwrap(), [2, 2, 4, 4]);
+        data.entries.push(entry("A001", Some(0)));
+        let err = subtree_ends(&data).unwrap_err();
+        assert!(err.message.contains("A00.1"), "{err}");
+    }
+
+    #[test]
+    fn pool_stores_each_string_once() {
+        let texts = [
+            "Cholera".to_string(),
+            "Cholera".to_string(),
+            "Typhoid".to_string(),
+        ];
+        let mut pool = StringPool::with_capacity(4);
+        let at: Vec<u32> = texts.iter().map(|t| pool.intern(t).unwrap()).collect();
+        assert_eq!(at, [0, 0, 8]);
+        assert_eq!(pool.into_bytes().len(), 16);
+    }
 }

@@ -6,8 +6,8 @@ use std::sync::OnceLock;
 
 use super::version::{Origin, Version};
 
-// `build.rs` writes `EMBEDDED_VERSIONS: &[&[u8]]` (oldest first) and
-// `TIMELINE: &[u8]`.
+// `build.rs` writes `EMBEDDED_VERSIONS: &[&[u8]]` (oldest first), the
+// string table they share `EMBEDDED_STRINGS: &[u8]`, and `TIMELINE: &[u8]`.
 include!(concat!(env!("OUT_DIR"), "/embedded_blobs.rs"));
 
 pub(crate) fn versions() -> &'static [Version] {
@@ -16,9 +16,12 @@ pub(crate) fn versions() -> &'static [Version] {
         EMBEDDED_VERSIONS
             .iter()
             .map(|bytes| {
-                Version::from_blob(Cow::Borrowed(*bytes), Origin::Embedded).unwrap_or_else(|e| {
-                    panic!("an embedded code set is broken ({e}); rebuild dxlint")
-                })
+                Version::from_blob(
+                    Cow::Borrowed(*bytes),
+                    Cow::Borrowed(EMBEDDED_STRINGS),
+                    Origin::Embedded,
+                )
+                .unwrap_or_else(|e| panic!("an embedded code set is broken ({e}); rebuild dxlint"))
             })
             .collect()
     })

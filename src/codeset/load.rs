@@ -8,7 +8,7 @@ use std::path::Path;
 
 use flate2::read::MultiGzDecoder;
 
-use super::blob_write::write_version;
+use super::blob_write::{StringPool, write_version};
 use super::error::LoadError;
 use super::model::{ImportError, SourceKind};
 use super::order_file::{looks_like_order_file, parse_order_file};
@@ -17,6 +17,9 @@ use super::version::{Origin, Version};
 
 /// ICD-10-CM began with FY2016; later years are plausible for decades.
 const FISCAL_YEARS: std::ops::RangeInclusive<u16> = 2016..=2099;
+
+/// Editors that re-save a release file may put a byte-order mark first.
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The file's bytes, decompressed when they start with the gzip magic.
 pub(crate) fn read_source(path: &Path) -> Result<Vec<u8>, LoadError> {
@@ -39,7 +42,7 @@ pub(crate) fn read_source(path: &Path) -> Result<Vec<u8>, LoadError> {
 
 /// What a code-set file holds, judged from its first bytes.
 fn detect(bytes: &[u8]) -> Option<SourceKind> {
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let body = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
     let first = body.iter().position(|b| !b.is_ascii_whitespace())?;
     if body[first] == b'<' {
         Some(SourceKind::TabularXml)
@@ -84,13 +87,14 @@ fn parse_error(path: &Path, kind: SourceKind, err: ImportError) -> LoadError {
 }
 
 pub(crate) fn load_version(path: &Path) -> Result<Version, LoadError> {
-    let bytes = read_source(path)?;
-    let kind = detect(&bytes).ok_or_else(|| LoadError::UnknownFormat {
+    let raw = read_source(path)?;
+    let bytes = raw.strip_prefix(UTF8_BOM).unwrap_or(&raw);
+    let kind = detect(bytes).ok_or_else(|| LoadError::UnknownFormat {
         path: path.to_path_buf(),
     })?;
     let data = match kind {
         SourceKind::TabularXml => {
-            let text = std::str::from_utf8(&bytes).map_err(|e| {
+            let text = std::str::from_utf8(bytes).map_err(|e| {
                 parse_error(
                     path,
                     kind,
@@ -99,7 +103,7 @@ pub(crate) fn load_version(path: &Path) -> Result<Version, LoadError> {
             })?;
             parse_tabular(text)
         }
-        SourceKind::OrderFile => parse_order_file(&bytes),
+        SourceKind::OrderFile => parse_order_file(bytes),
     }
     .map_err(|err| parse_error(path, kind, err))?;
     let fiscal_year = match data.fiscal_year.filter(|y| FISCAL_YEARS.contains(y)) {
@@ -109,8 +113,11 @@ pub(crate) fn load_version(path: &Path) -> Result<Version, LoadError> {
             candidates,
         })?,
     };
-    let blob = write_version(&data, fiscal_year).map_err(|err| parse_error(path, kind, err))?;
-    Version::from_blob(Cow::Owned(blob), Origin::File(path.to_path_buf()))
+    let mut strings = StringPool::with_capacity(data.entries.len() * 2);
+    let blob = write_version(&data, fiscal_year, &mut strings)
+        .map_err(|err| parse_error(path, kind, err))?;
+    let strings = Cow::Owned(strings.into_bytes());
+    Version::from_blob(Cow::Owned(blob), strings, Origin::File(path.to_path_buf()))
         .map_err(|message| parse_error(path, kind, ImportError::new(message)))
 }
 

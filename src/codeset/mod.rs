@@ -26,6 +26,7 @@ mod blob_format;
 mod blob_write;
 mod embedded;
 mod error;
+mod fast_hash;
 mod load;
 pub mod timeline;
 pub mod version;

@@ -19,9 +19,9 @@
 //! Compiled into the crate and, by path, into `build.rs`.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use super::code::CodeKey;
+use super::fast_hash::FastMap;
 use super::model::{CodeSetData, EntryData, ExtensionData, ImportError, SeventhDef, SourceKind};
 
 const CODE_COLUMNS: (usize, usize) = (6, 13);
@@ -67,7 +67,7 @@ pub fn decode_text(bytes: &[u8]) -> Cow<'_, str> {
 pub fn parse_order_file(bytes: &[u8]) -> Result<CodeSetData, ImportError> {
     let text = decode_text(bytes);
     let mut data = CodeSetData::new(SourceKind::OrderFile);
-    let mut index: HashMap<CodeKey, usize> = HashMap::new();
+    let mut index: FastMap<CodeKey, usize> = FastMap::default();
     let mut lines: Vec<usize> = Vec::new();
     for (n, raw) in text.split('\n').enumerate() {
         let line_no = n + 1;
@@ -137,7 +137,7 @@ fn column(line: &str, from: usize, to: Option<usize>) -> &str {
 /// subtree ranges rely on.
 fn link_parents(
     data: &mut CodeSetData,
-    index: &HashMap<CodeKey, usize>,
+    index: &FastMap<CodeKey, usize>,
     lines: &[usize],
 ) -> Result<(), ImportError> {
     let mut stack: Vec<usize> = Vec::new();

@@ -9,13 +9,12 @@
 //! Compiled into the crate and, by path, into `build.rs`: depends only on
 //! `std`, `quick-xml` and the sibling `code.rs`/`model.rs`.
 
-use std::collections::HashSet;
-
 use quick_xml::Reader;
 use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::{BytesStart, Event};
 
 use super::code::CodeKey;
+use super::fast_hash::FastSet;
 use super::model::{
     ChapterData, CodeSetData, EntryData, ExtensionData, ImportError, NoteData, NoteKind,
     SectionData, SeventhDef, SourceKind,
@@ -28,7 +27,7 @@ pub const ROOT_ELEMENT: &str = "ICD10CM.tabular";
 pub fn parse_tabular(xml: &str) -> Result<CodeSetData, ImportError> {
     let mut parser = Parser::new(xml);
     let mut data = CodeSetData::new(SourceKind::TabularXml);
-    let mut seen = HashSet::new();
+    let mut seen = FastSet::default();
     let mut seen_root = false;
     loop {
         match parser.next()? {
@@ -209,7 +208,7 @@ fn clean_text(raw: &str) -> String {
 fn parse_chapter(
     p: &mut Parser<'_>,
     data: &mut CodeSetData,
-    seen: &mut HashSet<CodeKey>,
+    seen: &mut FastSet<CodeKey>,
 ) -> Result<(), ImportError> {
     let chapter = data.chapters.len();
     data.chapters.push(ChapterData::default());
@@ -247,7 +246,7 @@ fn parse_chapter(
 fn parse_section(
     p: &mut Parser<'_>,
     data: &mut CodeSetData,
-    seen: &mut HashSet<CodeKey>,
+    seen: &mut FastSet<CodeKey>,
     chapter: usize,
     id: String,
 ) -> Result<(), ImportError> {
@@ -413,7 +412,7 @@ struct Place {
 fn flatten(
     p: &Parser<'_>,
     data: &mut CodeSetData,
-    seen: &mut HashSet<CodeKey>,
+    seen: &mut FastSet<CodeKey>,
     node: DiagNode,
     inherited: Option<usize>,
     parent: Option<usize>,

@@ -52,9 +52,13 @@ impl Version {
         super::load::load_version(path)
     }
 
-    pub(crate) fn from_blob(bytes: Cow<'static, [u8]>, origin: Origin) -> Result<Version, String> {
+    pub(crate) fn from_blob(
+        bytes: Cow<'static, [u8]>,
+        strings: Cow<'static, [u8]>,
+        origin: Origin,
+    ) -> Result<Version, String> {
         Ok(Version {
-            blob: VersionBlob::open(bytes)?,
+            blob: VersionBlob::open(bytes, strings)?,
             origin,
         })
     }
@@ -111,9 +115,15 @@ impl Version {
         self.blob.billable_count as usize
     }
 
-    /// Size of the packed data in bytes.
+    /// Size of the packed records, index and tables in bytes, not counting
+    /// the string table (which the embedded versions share).
     pub fn blob_size(&self) -> usize {
         self.blob.byte_len()
+    }
+
+    /// Size of the string table this version's text lives in.
+    pub fn string_table_size(&self) -> usize {
+        self.blob.strings_len()
     }
 
     /// The entry for `key`, if the code exists in this version (header or
