@@ -80,7 +80,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
         summary.files.push(file_summary);
     }
     summary.notices.extend(coverage_notices(&codesets));
-    summary.code_sets_used = codesets.versions().map(|v| v.label()).collect();
+    summary.code_sets_used = codesets.editions_used();
     summary.elapsed = started.elapsed();
     report.finish(&summary).map_err(Failure::output)?;
     if !args.quiet && !summary_in_report {

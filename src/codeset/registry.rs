@@ -27,7 +27,14 @@ pub struct CodeSets {
     uncovered: AtomicU64,
     /// Claims with no usable service date (checked against the newest release).
     undated: AtomicU64,
+    /// Claims checked per fiscal year and basis: `[year - FIRST_YEAR][basis]`,
+    /// basis 0 = tabular release, 1 = MCE timeline.
+    usage: Vec<[AtomicU64; 2]>,
 }
+
+/// The first and last fiscal years counted in [`CodeSets::usage`].
+const FIRST_YEAR: u16 = 2016;
+const LAST_YEAR: u16 = 2040;
 
 enum VersionRef {
     Embedded(&'static Version),
@@ -89,7 +96,37 @@ impl CodeSets {
             timeline: Timeline::embedded(),
             uncovered: AtomicU64::new(0),
             undated: AtomicU64::new(0),
+            usage: (FIRST_YEAR..=LAST_YEAR).map(|_| [AtomicU64::new(0), AtomicU64::new(0)]).collect(),
         }
+    }
+
+    fn count_use(&self, fiscal_year: u16, basis: usize) {
+        if let Some(slot) = self.usage.get(usize::from(fiscal_year.saturating_sub(FIRST_YEAR))) {
+            slot[basis].fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// The code sets claims were checked against so far, with claim counts:
+    /// `FY2026 (tabular XML, embedded): 1204 claims`.
+    pub fn editions_used(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (i, slot) in self.usage.iter().enumerate() {
+            let fy = FIRST_YEAR + i as u16;
+            let tabular = slot[0].load(Ordering::Relaxed);
+            if tabular > 0 {
+                let label = self.version_for_year(fy).map(|v| v.label()).unwrap_or_else(|| format!("FY{fy}"));
+                out.push(format!("{label}: {tabular} claim{}", if tabular == 1 { "" } else { "s" }));
+            }
+            let timeline = slot[1].load(Ordering::Relaxed);
+            if timeline > 0 {
+                out.push(format!(
+                    "FY{fy} (CMS MCE v44 timeline; titles from FY{}): {timeline} claim{}",
+                    self.nearest(Date::ymd(fy, 1, 1)).fiscal_year(),
+                    if timeline == 1 { "" } else { "s" }
+                ));
+            }
+        }
+        out
     }
 
     /// Only the embedded code sets.
@@ -122,9 +159,11 @@ impl CodeSets {
             return Edition { sets: self, version: self.newest(), basis: Basis::Fallback };
         };
         if let Some(v) = self.versions().find(|v| v.effective().contains(date)) {
+            self.count_use(v.fiscal_year(), 0);
             return Edition { sets: self, version: v, basis: Basis::Tabular };
         }
         if self.timeline.coverage().contains(date) {
+            self.count_use(date.fiscal_year(), 1);
             return Edition { sets: self, version: self.nearest(date), basis: Basis::Timeline(date) };
         }
         self.uncovered.fetch_add(1, Ordering::Relaxed);
