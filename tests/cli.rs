@@ -404,3 +404,13 @@ fn ccw_exports_are_read_with_members() {
     assert_eq!(doc["summary"]["rows_read"], doc["summary"]["rows_checked"]);
     assert!(Path::new(&args[0]).exists());
 }
+
+#[test]
+fn readme_rule_table_is_current() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let table = run(&["rules", "--isolated", "--markdown"]).stdout;
+    let start = readme.find("<!-- rules:start").expect("rules:start marker");
+    let body = &readme[start..];
+    let body = &body[body.find('\n').unwrap() + 1..body.find("<!-- rules:end -->").unwrap()];
+    assert_eq!(body, table, "regenerate the README rule table with `dxlint rules --markdown`");
+}

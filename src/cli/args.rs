@@ -127,8 +127,11 @@ pub struct CheckArgs {
 #[derive(Args, Debug)]
 pub struct RulesArgs {
     /// Print the rules as JSON
-    #[arg(long)]
+    #[arg(long, conflicts_with = "markdown")]
     pub json: bool,
+    /// Print the rules as a Markdown table (the README's rule list)
+    #[arg(long)]
+    pub markdown: bool,
     #[command(flatten)]
     pub packs: PackArgs,
 }
