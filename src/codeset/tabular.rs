@@ -1,8 +1,7 @@
 //! Importer for the ICD-10-CM Tabular List XML (`icd10cm_tabular_YYYY.xml`).
 //!
-//! Reads the document into one tree of `diag` elements per section, with
-//! chapters, sections and notes; `expand.rs` turns the trees into the code
-//! list (7th characters included).
+//! Reads chapters, sections, notes and each section's `diag` trees;
+//! `expand.rs` turns the trees into the code list (7th characters included).
 //!
 //! Compiled into the crate and, by path, into `build.rs`: depends only on
 //! `std`, `quick-xml` and sibling files that do the same.
