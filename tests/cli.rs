@@ -35,7 +35,8 @@ fn json(args: &[&str]) -> Value {
     let mut all = vec!["check", "--isolated", "--format", "json"];
     all.extend_from_slice(args);
     let r = run(&all);
-    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", r.stdout, r.stderr))
+    serde_json::from_str(&r.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", r.stdout, r.stderr))
 }
 
 fn diagnostics(doc: &Value) -> &Vec<Value> {
@@ -43,7 +44,12 @@ fn diagnostics(doc: &Value) -> &Vec<Value> {
 }
 
 fn suggestions(d: &Value) -> Vec<&str> {
-    d["suggestions"].as_array().unwrap().iter().map(|s| s["replacement"].as_str().unwrap()).collect()
+    d["suggestions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["replacement"].as_str().unwrap())
+        .collect()
 }
 
 #[test]
@@ -78,9 +84,19 @@ fn unknown_codes_suggest_the_slip() {
     assert_eq!(suggestions(by_claim("U1"))[0], "I10", "letter O for zero");
     assert_eq!(suggestions(by_claim("U2"))[0], "E10.9");
     assert_eq!(suggestions(by_claim("U3"))[0], "J45.909");
-    assert_eq!(suggestions(by_claim("U4"))[0], "S00.00XA", "missing placeholder X");
-    assert_eq!(suggestions(by_claim("U2")), ["E10.9", "E11.9", "E13.9", "E16.9"]);
-    assert_eq!(by_claim("U1")["help"], format!("did you mean {}?", suggestions(by_claim("U1")).join(" or ")));
+    assert_eq!(
+        suggestions(by_claim("U4"))[0],
+        "S00.00XA",
+        "missing placeholder X"
+    );
+    assert_eq!(
+        suggestions(by_claim("U2")),
+        ["E10.9", "E11.9", "E13.9", "E16.9"]
+    );
+    assert_eq!(
+        by_claim("U1")["help"],
+        format!("did you mean {}?", suggestions(by_claim("U1")).join(" or "))
+    );
 }
 
 #[test]
@@ -96,13 +112,19 @@ fn missing_seventh_character_suggests_completions() {
     assert_eq!(suggestions(t81), ["T81.40XA", "T81.40XD", "T81.40XS"]);
     let s00 = ds.iter().find(|d| d["claim_id"] == "S3").unwrap();
     assert_eq!(suggestions(s00), ["S00.00XA", "S00.00XD", "S00.00XS"]);
-    assert!(ds.iter().all(|d| d["claim_id"] != "S4"), "S72.001A is complete");
+    assert!(
+        ds.iter().all(|d| d["claim_id"] != "S4"),
+        "S72.001A is complete"
+    );
 }
 
 #[test]
 fn codes_are_reported_in_dotted_canonical_form() {
     let doc = json(&["fixtures/rules/duplicate-code.csv"]);
-    let dup = diagnostics(&doc).iter().find(|d| d["rule_name"] == "duplicate-code").unwrap();
+    let dup = diagnostics(&doc)
+        .iter()
+        .find(|d| d["rule_name"] == "duplicate-code")
+        .unwrap();
     assert_eq!(dup["code"]["raw"], "e119");
     assert_eq!(dup["code"]["canonical"], "E11.9");
     assert_eq!(dup["field"], "dx3");
@@ -112,18 +134,38 @@ fn codes_are_reported_in_dotted_canonical_form() {
 
 #[test]
 fn jsonl_streams_one_object_per_line() {
-    let r = run(&["check", "--isolated", "--format", "jsonl", "fixtures/example/claims.csv"]);
-    let lines: Vec<Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let r = run(&[
+        "check",
+        "--isolated",
+        "--format",
+        "jsonl",
+        "fixtures/example/claims.csv",
+    ]);
+    let lines: Vec<Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 13);
     assert_eq!(lines[0]["rule_name"], "non-billable-code");
     assert_eq!(lines[0]["line"], 3);
-    assert!(r.stderr.contains("8 errors, 5 warnings"), "summary on stderr: {}", r.stderr);
+    assert!(
+        r.stderr.contains("8 errors, 5 warnings"),
+        "summary on stderr: {}",
+        r.stderr
+    );
     assert_eq!(r.code, 1);
 }
 
 #[test]
 fn sarif_has_rules_results_and_locations() {
-    let r = run(&["check", "--isolated", "--format", "sarif", "fixtures/example/claims.csv"]);
+    let r = run(&[
+        "check",
+        "--isolated",
+        "--format",
+        "sarif",
+        "fixtures/example/claims.csv",
+    ]);
     let doc: Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(doc["version"], "2.1.0");
     assert!(doc["$schema"].as_str().unwrap().contains("sarif-2.1.0"));
@@ -141,14 +183,29 @@ fn sarif_has_rules_results_and_locations() {
     }
     let first = &results[0];
     assert_eq!(first["ruleId"], "DX103");
-    assert_eq!(first["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "fixtures/example/claims.csv");
-    assert_eq!(first["locations"][0]["physicalLocation"]["region"]["startLine"], 3);
-    assert_eq!(first["locations"][0]["physicalLocation"]["region"]["startColumn"], 47);
+    assert_eq!(
+        first["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "fixtures/example/claims.csv"
+    );
+    assert_eq!(
+        first["locations"][0]["physicalLocation"]["region"]["startLine"],
+        3
+    );
+    assert_eq!(
+        first["locations"][0]["physicalLocation"]["region"]["startColumn"],
+        47
+    );
 }
 
 #[test]
 fn github_annotations() {
-    let r = run(&["check", "--isolated", "--format", "github", "fixtures/rules/non-billable-code.csv"]);
+    let r = run(&[
+        "check",
+        "--isolated",
+        "--format",
+        "github",
+        "fixtures/rules/non-billable-code.csv",
+    ]);
     let first = r.stdout.lines().next().unwrap();
     assert!(
         first.starts_with("::error file=fixtures/rules/non-billable-code.csv,line=2,col=26,endColumn=31,title=DX103 non-billable-code::Z53.2 is a header code"),
@@ -158,51 +215,134 @@ fn github_annotations() {
 
 #[test]
 fn short_output_of_the_bundled_example() {
-    let r = run(&["check", "--isolated", "--format", "short", "--quiet", "fixtures/example/claims.csv"]);
+    let r = run(&[
+        "check",
+        "--isolated",
+        "--format",
+        "short",
+        "--quiet",
+        "fixtures/example/claims.csv",
+    ]);
     insta::assert_snapshot!("example-short", r.stdout);
     assert_eq!(r.code, 1);
 }
 
 #[test]
 fn human_output_points_at_the_cell_with_the_real_line_number() {
-    let r = run(&["check", "--isolated", "--format", "human", "--color", "never", "fixtures/example/claims.csv"]);
-    assert!(r.stdout.contains("error[DX103 non-billable-code]: Z53.2 is a header code"), "{}", r.stdout);
+    let r = run(&[
+        "check",
+        "--isolated",
+        "--format",
+        "human",
+        "--color",
+        "never",
+        "fixtures/example/claims.csv",
+    ]);
+    assert!(
+        r.stdout
+            .contains("error[DX103 non-billable-code]: Z53.2 is a header code"),
+        "{}",
+        r.stdout
+    );
     assert!(r.stdout.contains("╭─[fixtures/example/claims.csv:3:47]"));
-    assert!(r.stdout.contains(" 3 │ C1002,M002,outpatient,2025-11-04,1990-07-01,M,Z53.2,J06.9,,,"));
-    assert!(r.stdout.contains("Z53.20 Procedure and treatment not carried out"));
+    assert!(
+        r.stdout
+            .contains(" 3 │ C1002,M002,outpatient,2025-11-04,1990-07-01,M,Z53.2,J06.9,,,")
+    );
+    assert!(
+        r.stdout
+            .contains("Z53.20 Procedure and treatment not carried out")
+    );
     assert!(r.stdout.contains("claim C1002, field dx1"));
     assert!(r.stdout.contains("8 errors, 5 warnings"));
 }
 
 #[test]
 fn exit_codes() {
-    let clean = run(&["check", "--isolated", "-q", "fixtures/rules/no-diagnosis.csv", "--select", "duplicate-code"]);
+    let clean = run(&[
+        "check",
+        "--isolated",
+        "-q",
+        "fixtures/rules/no-diagnosis.csv",
+        "--select",
+        "duplicate-code",
+    ]);
     assert_eq!(clean.code, 0);
-    let warnings = run(&["check", "--isolated", "-q", "fixtures/rules/diagnosis-gap.csv"]);
+    let warnings = run(&[
+        "check",
+        "--isolated",
+        "-q",
+        "fixtures/rules/diagnosis-gap.csv",
+    ]);
     assert_eq!(warnings.code, 0, "warnings alone pass");
-    let denied = run(&["check", "--isolated", "-q", "--deny-warnings", "fixtures/rules/diagnosis-gap.csv"]);
+    let denied = run(&[
+        "check",
+        "--isolated",
+        "-q",
+        "--deny-warnings",
+        "fixtures/rules/diagnosis-gap.csv",
+    ]);
     assert_eq!(denied.code, 1);
-    let errors = run(&["check", "--isolated", "-q", "fixtures/rules/non-billable-code.csv"]);
+    let errors = run(&[
+        "check",
+        "--isolated",
+        "-q",
+        "fixtures/rules/non-billable-code.csv",
+    ]);
     assert_eq!(errors.code, 1);
-    let usage = run(&["check", "--isolated", "--select", "no-such-rule", "fixtures/rules/non-billable-code.csv"]);
+    let usage = run(&[
+        "check",
+        "--isolated",
+        "--select",
+        "no-such-rule",
+        "fixtures/rules/non-billable-code.csv",
+    ]);
     assert_eq!(usage.code, 2);
-    assert!(usage.stderr.contains("`no-such-rule` names no rule"), "{}", usage.stderr);
+    assert!(
+        usage.stderr.contains("`no-such-rule` names no rule"),
+        "{}",
+        usage.stderr
+    );
 }
 
 #[test]
 fn an_unreadable_file_fails_the_run_after_the_others_are_checked() {
-    let r = run(&["check", "--isolated", "--format", "short", "fixtures/does-not-exist.csv", "fixtures/rules/non-billable-code.csv"]);
+    let r = run(&[
+        "check",
+        "--isolated",
+        "--format",
+        "short",
+        "fixtures/does-not-exist.csv",
+        "fixtures/rules/non-billable-code.csv",
+    ]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("fixtures/does-not-exist.csv"), "{}", r.stderr);
-    assert_eq!(r.stdout.lines().count(), 3, "the readable file is still checked: {}", r.stdout);
+    assert!(
+        r.stderr.contains("fixtures/does-not-exist.csv"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        r.stdout.lines().count(),
+        3,
+        "the readable file is still checked: {}",
+        r.stdout
+    );
 }
 
 #[test]
 fn reads_stdin() {
-    let text = std::fs::read_to_string(root().join("fixtures/rules/non-billable-code.csv")).unwrap();
-    let out = dxlint().args(["check", "--isolated", "-f", "short", "-q", "-"]).write_stdin(text).output().unwrap();
+    let text =
+        std::fs::read_to_string(root().join("fixtures/rules/non-billable-code.csv")).unwrap();
+    let out = dxlint()
+        .args(["check", "--isolated", "-f", "short", "-q", "-"])
+        .write_stdin(text)
+        .output()
+        .unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(stdout.starts_with("<stdin>:2:26: error[DX103 non-billable-code] Z53.2"), "{stdout}");
+    assert!(
+        stdout.starts_with("<stdin>:2:26: error[DX103 non-billable-code] Z53.2"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -213,11 +353,23 @@ fn selection_by_code_prefix_name_and_group() {
         diagnostics(&json(&all)).len()
     };
     assert_eq!(count(&[]), 13);
-    assert_eq!(count(&["--select", "DX1"]), 6, "validity rules by code prefix");
-    assert_eq!(count(&["--select", "validity"]), 6, "validity rules by group");
+    assert_eq!(
+        count(&["--select", "DX1"]),
+        6,
+        "validity rules by code prefix"
+    );
+    assert_eq!(
+        count(&["--select", "validity"]),
+        6,
+        "validity rules by group"
+    );
     assert_eq!(count(&["--ignore", "non-billable-code,DX104"]), 9);
     let doc = json(&["fixtures/example/claims.csv", "--select", "DX102"]);
-    assert!(diagnostics(&doc).iter().all(|d| d["rule_name"] == "unknown-code"));
+    assert!(
+        diagnostics(&doc)
+            .iter()
+            .all(|d| d["rule_name"] == "unknown-code")
+    );
 }
 
 fn temp_dir_with(files: &[(&str, &str)]) -> tempfile::TempDir {
@@ -229,7 +381,10 @@ fn temp_dir_with(files: &[(&str, &str)]) -> tempfile::TempDir {
 }
 
 fn example() -> String {
-    root().join("fixtures/example/claims.csv").display().to_string()
+    root()
+        .join("fixtures/example/claims.csv")
+        .display()
+        .to_string()
 }
 
 #[test]
@@ -238,26 +393,44 @@ fn config_selects_rules_and_severities() {
         "dxlint.toml",
         "ignore = [\"diagnosis-gap\"]\n[severity]\nduplicate-code = \"error\"\n",
     )]);
-    let out = dxlint().current_dir(dir.path()).args(["check", "-f", "json", &example()]).output().unwrap();
+    let out = dxlint()
+        .current_dir(dir.path())
+        .args(["check", "-f", "json", &example()])
+        .output()
+        .unwrap();
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     let ds = diagnostics(&doc);
     assert!(ds.iter().all(|d| d["rule_name"] != "diagnosis-gap"));
-    let dup = ds.iter().find(|d| d["rule_name"] == "duplicate-code").unwrap();
+    let dup = ds
+        .iter()
+        .find(|d| d["rule_name"] == "duplicate-code")
+        .unwrap();
     assert_eq!(dup["severity"], "error");
 }
 
 #[test]
 fn config_errors_point_into_the_toml() {
     let dir = temp_dir_with(&[("dxlint.toml", "select = [\"non-billabel-code\"]\n")]);
-    let out = dxlint().current_dir(dir.path()).args(["check", &example()]).output().unwrap();
+    let out = dxlint()
+        .current_dir(dir.path())
+        .args(["check", &example()])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("`non-billabel-code` in select names no rule"), "{err}");
+    assert!(
+        err.contains("`non-billabel-code` in select names no rule"),
+        "{err}"
+    );
     assert!(err.contains("did you mean `non-billable-code`?"), "{err}");
     assert!(err.contains("dxlint.toml:1:"), "span into the file: {err}");
 
     let dir = temp_dir_with(&[("dxlint.toml", "[severity]\nduplicate-code = \"fatal\"\n")]);
-    let out = dxlint().current_dir(dir.path()).args(["check", &example()]).output().unwrap();
+    let out = dxlint()
+        .current_dir(dir.path())
+        .args(["check", &example()])
+        .output()
+        .unwrap();
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(err.contains("unknown severity `fatal`"), "{err}");
@@ -291,11 +464,20 @@ cite = "Acme manual 7.3.2"
 fn user_rule_packs_load_at_run_time() {
     let dir = temp_dir_with(&[("acme.toml", PAYER_PACK)]);
     let pack = dir.path().join("acme.toml").display().to_string();
-    let doc = json(&["--rules", &pack, "--select", "payer", "fixtures/example/claims.csv"]);
+    let doc = json(&[
+        "--rules",
+        &pack,
+        "--select",
+        "payer",
+        "fixtures/example/claims.csv",
+    ]);
     let ds = diagnostics(&doc);
     assert_eq!(ds.len(), 2, "M54.50 twice on C1008 (dx1 and dx3)");
     assert_eq!(ds[0]["rule"], "ACME001");
-    assert_eq!(ds[0]["message"], "Acme does not accept M54.50 (Low back pain, unspecified)");
+    assert_eq!(
+        ds[0]["message"],
+        "Acme does not accept M54.50 (Low back pain, unspecified)"
+    );
     assert_eq!(ds[0]["help"], "report M54.51 or M54.59 (Acme manual 7.3.2)");
     let explain = run(&["explain", "ACME001", "--rules", &pack]);
     assert!(explain.stdout.contains("acme-unspecified-low-back-pain"));
@@ -306,9 +488,19 @@ fn bad_rule_packs_point_into_the_toml() {
     let bad = PAYER_PACK.replace("codes = [\"M54.50\"]", "regex = [\"M54(\"]");
     let dir = temp_dir_with(&[("bad.toml", &bad)]);
     let pack = dir.path().join("bad.toml").display().to_string();
-    let r = run(&["check", "--isolated", "--rules", &pack, "fixtures/example/claims.csv"]);
+    let r = run(&[
+        "check",
+        "--isolated",
+        "--rules",
+        &pack,
+        "fixtures/example/claims.csv",
+    ]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("invalid regular expression"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("invalid regular expression"),
+        "{}",
+        r.stderr
+    );
     assert!(r.stderr.contains("bad.toml:20:10"), "{}", r.stderr);
 }
 
@@ -320,25 +512,58 @@ fn runtime_codeset_joins_by_fiscal_year() {
     // Without the release: the MCE timeline decides FY2027 validity.
     let doc = json(&[&file]);
     assert_eq!(diagnostics(&doc).len(), 0, "{doc}");
-    assert!(doc["summary"]["code_sets_used"][0].as_str().unwrap().starts_with("FY2027 (CMS MCE v44 timeline"));
+    assert!(
+        doc["summary"]["code_sets_used"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("FY2027 (CMS MCE v44 timeline")
+    );
     // With the (small) FY2027 fixture release loaded, it answers for FY2027.
-    let doc = json(&["--codeset", "fixtures/codesets/icd10cm_order_2027.txt", &file]);
+    let doc = json(&[
+        "--codeset",
+        "fixtures/codesets/icd10cm_order_2027.txt",
+        &file,
+    ]);
     let ds = diagnostics(&doc);
     assert_eq!(ds.len(), 1, "{doc}");
-    assert_eq!(ds[0]["rule_name"], "code-not-valid-on-service-date", "I10 is not in the small FY2027 fixture");
-    assert_eq!(ds[0]["message"], "I10 is not valid on the service date 2026-11-01: it is listed in FY2026 but not in FY2027");
-    assert!(doc["summary"]["code_sets_used"][0].as_str().unwrap().starts_with("FY2027 (order file"));
+    assert_eq!(
+        ds[0]["rule_name"], "code-not-valid-on-service-date",
+        "I10 is not in the small FY2027 fixture"
+    );
+    assert_eq!(
+        ds[0]["message"],
+        "I10 is not valid on the service date 2026-11-01: it is listed in FY2026 but not in FY2027"
+    );
+    assert!(
+        doc["summary"]["code_sets_used"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("FY2027 (order file")
+    );
 }
 
 #[test]
 fn rules_explain_and_lookup() {
     let rules = run(&["rules"]);
-    assert!(rules.stdout.lines().any(|l| l.starts_with("DX103") && l.contains("non-billable-code") && l.contains("error")));
-    assert!(rules.stdout.lines().any(|l| l.contains("unspecified-code") && l.contains(" no ")));
+    assert!(
+        rules.stdout.lines().any(|l| l.starts_with("DX103")
+            && l.contains("non-billable-code")
+            && l.contains("error"))
+    );
+    assert!(
+        rules
+            .stdout
+            .lines()
+            .any(|l| l.contains("unspecified-code") && l.contains(" no "))
+    );
     for query in ["non-billable-code", "DX103", "dx103"] {
         let e = run(&["explain", query]);
         assert_eq!(e.code, 0);
-        assert!(e.stdout.starts_with("# DX103 non-billable-code"), "{}", e.stdout);
+        assert!(
+            e.stdout.starts_with("# DX103 non-billable-code"),
+            "{}",
+            e.stdout
+        );
         assert!(e.stdout.contains("## Why is this bad?"));
     }
     let e = run(&["explain", "non-billabel-code"]);
@@ -347,11 +572,21 @@ fn rules_explain_and_lookup() {
 
     let l = run(&["lookup", "z532"]);
     assert_eq!(l.code, 0);
-    assert!(l.stdout.contains("Z53.2  Procedure and treatment not carried out"));
-    assert!(l.stdout.contains("not billable: header with 3 billable codes below"));
+    assert!(
+        l.stdout
+            .contains("Z53.2  Procedure and treatment not carried out")
+    );
+    assert!(
+        l.stdout
+            .contains("not billable: header with 3 billable codes below")
+    );
     assert!(l.stdout.contains("    Z53.29  Procedure and treatment not carried out because of patient's decision for other reasons"));
     let l = run(&["lookup", "E11.A"]);
-    assert!(l.stdout.contains("Valid dates:  2025-10-01 .. 2027-03-31"), "{}", l.stdout);
+    assert!(
+        l.stdout.contains("Valid dates:  2025-10-01 .. 2027-03-31"),
+        "{}",
+        l.stdout
+    );
 }
 
 fn shared() -> Option<PathBuf> {
@@ -369,7 +604,11 @@ fn tuva_export_is_read_and_accounted_for() {
     let Some(dir) = shared() else { return };
     let claims = dir.join("tuva/medical_claim_seed.csv");
     let members = dir.join("tuva/eligibility_seed.csv");
-    let doc = json(&[claims.to_str().unwrap(), "--members", members.to_str().unwrap()]);
+    let doc = json(&[
+        claims.to_str().unwrap(),
+        "--members",
+        members.to_str().unwrap(),
+    ]);
     let s = &doc["summary"];
     assert_eq!(s["rows_read"], 2075);
     assert_eq!(s["rows_rejected"], 0);
@@ -396,7 +635,11 @@ fn ccw_exports_are_read_with_members() {
     let mut args: Vec<String> = vec![ccw.join("inpatient.csv").display().to_string()];
     for year in 2015..=2021 {
         args.push("--members".into());
-        args.push(ccw.join(format!("beneficiary_{year}.csv")).display().to_string());
+        args.push(
+            ccw.join(format!("beneficiary_{year}.csv"))
+                .display()
+                .to_string(),
+        );
     }
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
     let doc = json(&refs);
@@ -412,5 +655,8 @@ fn readme_rule_table_is_current() {
     let start = readme.find("<!-- rules:start").expect("rules:start marker");
     let body = &readme[start..];
     let body = &body[body.find('\n').unwrap() + 1..body.find("<!-- rules:end -->").unwrap()];
-    assert_eq!(body, table, "regenerate the README rule table with `dxlint rules --markdown`");
+    assert_eq!(
+        body, table,
+        "regenerate the README rule table with `dxlint rules --markdown`"
+    );
 }

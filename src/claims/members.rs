@@ -8,8 +8,8 @@
 //! (CCW's 2021 file over 2015's); an empty cell never erases a value.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::io::Read;
+use std::sync::Arc;
 
 use super::claim::{Cell, CellLoc, FileId, Sex};
 use super::columns::{BIRTH_OR_SEX_ALIASES, MEMBER_ID_ALIASES, member_file_columns};

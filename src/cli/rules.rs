@@ -18,7 +18,10 @@ pub fn run(args: RulesArgs) -> Result<ExitCode, Failure> {
         return Ok(ExitCode::Clean);
     }
     let name_width = catalog.rules().map(|r| r.name.len()).max().unwrap_or(10);
-    println!("{:<6}  {:<name_width$}  {:<7}  {:<3}  {:<12}  {}", "CODE", "NAME", "LEVEL", "ON", "GROUP", "SOURCE");
+    println!(
+        "{:<6}  {:<name_width$}  {:<7}  {:<3}  {:<12}  SOURCE",
+        "CODE", "NAME", "LEVEL", "ON", "GROUP"
+    );
     for r in catalog.rules() {
         let origin = match &r.origin {
             RuleOrigin::Native => "native".to_string(),
@@ -35,13 +38,18 @@ pub fn run(args: RulesArgs) -> Result<ExitCode, Failure> {
         );
     }
     println!();
-    println!("`dxlint explain NAME` prints a rule's documentation; --select, --extend-select and --ignore take codes, code prefixes, names or groups.");
+    println!(
+        "`dxlint explain NAME` prints a rule's documentation; --select, --extend-select and --ignore take codes, code prefixes, names or groups."
+    );
     Ok(ExitCode::Clean)
 }
 
 /// The rule list as a Markdown table, one row per rule.
-pub fn markdown_table<'a>(rules: impl Iterator<Item = &'a crate::engine::diagnostic::RuleMeta>) -> String {
-    let mut out = String::from("| code | name | severity | default | summary |\n|---|---|---|---|---|\n");
+pub fn markdown_table<'a>(
+    rules: impl Iterator<Item = &'a crate::engine::diagnostic::RuleMeta>,
+) -> String {
+    let mut out =
+        String::from("| code | name | severity | default | summary |\n|---|---|---|---|---|\n");
     for r in rules {
         out.push_str(&format!(
             "| {} | `{}` | {} | {} | {} |\n",
