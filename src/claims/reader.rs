@@ -170,6 +170,12 @@ pub struct RecordReader<R> {
     fast: bool,
     spans: Vec<Span>,
     problem: Option<RecordProblem>,
+    /// The current record's unescaped fields as text, once [`decode`] found
+    /// them valid UTF-8 (one validation per record instead of one per field).
+    ///
+    /// [`decode`]: RecordReader::decode
+    text: String,
+    decoded: bool,
 }
 
 impl<R: Read> RecordReader<R> {
@@ -202,6 +208,8 @@ impl<R: Read> RecordReader<R> {
             fast: true,
             spans: Vec::new(),
             problem: None,
+            text: String::new(),
+            decoded: false,
         };
         // Buffer the whole header line (or at least the BOM) before parsing.
         while !r.eof {
@@ -308,6 +316,7 @@ impl<R: Read> RecordReader<R> {
         self.problem = None;
         self.skipping = false;
         self.spans.clear();
+        self.decoded = false;
         loop {
             if self.pos == self.end && !self.eof {
                 if !self.skipping && self.pos - self.start > self.max_record {
@@ -417,15 +426,69 @@ impl<R: Read> RecordReader<R> {
         self.nend == 0
     }
 
-    /// The unescaped bytes of field `i`.
+    /// Output range of field `i`.
     #[inline]
-    pub fn field(&self, i: usize) -> Option<&[u8]> {
+    fn range(&self, i: usize) -> Option<(usize, usize)> {
         if i >= self.nend {
             return None;
         }
         let s = if i == 0 { 0 } else { *self.ends.get(i - 1)? };
-        let e = *self.ends.get(i)?;
+        Some((s, *self.ends.get(i)?))
+    }
+
+    /// The unescaped bytes of field `i`.
+    #[inline]
+    pub fn field(&self, i: usize) -> Option<&[u8]> {
+        let (s, e) = self.range(i)?;
         self.out.get(s..e)
+    }
+
+    /// The unescaped bytes of fields `first..=last` back to back (no
+    /// delimiters), for hashing a run of columns at once.
+    pub fn fields_run(&self, first: usize, last: usize) -> Option<&[u8]> {
+        let (s, _) = self.range(first)?;
+        let (_, e) = self.range(last)?;
+        self.out.get(s..e)
+    }
+
+    /// Byte length of field `i`'s unescaped content (0 when absent).
+    #[inline]
+    pub fn field_len(&self, i: usize) -> usize {
+        self.range(i).map_or(0, |(s, e)| e - s)
+    }
+
+    /// Validates the current record's fields as UTF-8 in one pass, so that
+    /// [`field_text`](RecordReader::field_text) can hand out `&str`s without
+    /// checking each field again.
+    pub fn decode(&mut self) {
+        if self.decoded {
+            return;
+        }
+        self.text.clear();
+        if let Ok(s) = std::str::from_utf8(self.out.get(..self.nout).unwrap_or_default()) {
+            self.text.push_str(s);
+            self.decoded = true;
+        }
+    }
+
+    /// Field `i` trimmed of surrounding spaces and tabs, as text; `Err` with
+    /// the offset of the first invalid byte (within the trimmed field) when
+    /// it is not UTF-8. `None` when the record has no field `i`.
+    pub fn field_text(&self, i: usize) -> Option<Result<&str, usize>> {
+        let (mut s, mut e) = self.range(i)?;
+        let out = self.out.get(..e)?;
+        while s < e && matches!(out[s], b' ' | b'\t') {
+            s += 1;
+        }
+        while e > s && matches!(out[e - 1], b' ' | b'\t') {
+            e -= 1;
+        }
+        if self.decoded
+            && let Some(t) = self.text.get(s..e)
+        {
+            return Some(Ok(t));
+        }
+        Some(std::str::from_utf8(&out[s..e]).map_err(|err| err.valid_up_to()))
     }
 
     /// Where field `i` is written.

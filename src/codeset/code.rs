@@ -31,7 +31,10 @@ impl CodeKey {
             }
             *slot = b.to_ascii_uppercase();
         }
-        Some(CodeKey { bytes, len: code.len() as u8 })
+        Some(CodeKey {
+            bytes,
+            len: code.len() as u8,
+        })
     }
 
     /// Parses a code as a claim writes it: dotted or dotless, any case,
@@ -67,7 +70,10 @@ impl CodeKey {
         if len < 3 {
             return Err(CodeFormatError::TooShort);
         }
-        Ok(CodeKey { bytes, len: len as u8 })
+        Ok(CodeKey {
+            bytes,
+            len: len as u8,
+        })
     }
 
     /// The dotless code, e.g. `Z5320`.
@@ -98,7 +104,10 @@ impl CodeKey {
         let len = len.clamp(3, self.len());
         let mut bytes = [0u8; 7];
         bytes[..len].copy_from_slice(&self.bytes[..len]);
-        CodeKey { bytes, len: len as u8 }
+        CodeKey {
+            bytes,
+            len: len as u8,
+        }
     }
 
     /// The key with one more character appended; `None` when already 7 long
@@ -168,9 +177,14 @@ pub enum CodeFormatError {
     TooLong,
     FirstNotLetter,
     /// A character that no code contains, at this byte offset of the trimmed text.
-    BadCharacter { offset: usize, ch: char },
+    BadCharacter {
+        offset: usize,
+        ch: char,
+    },
     /// A dot anywhere but after the third character.
-    MisplacedDot { offset: usize },
+    MisplacedDot {
+        offset: usize,
+    },
 }
 
 impl fmt::Display for CodeFormatError {
@@ -215,9 +229,18 @@ mod tests {
         assert_eq!(CodeKey::parse("  "), Err(CodeFormatError::Empty));
         assert_eq!(CodeKey::parse("Z5"), Err(CodeFormatError::TooShort));
         assert_eq!(CodeKey::parse("S72001AB"), Err(CodeFormatError::TooLong));
-        assert_eq!(CodeKey::parse("253.20"), Err(CodeFormatError::FirstNotLetter));
-        assert_eq!(CodeKey::parse("Z5.320"), Err(CodeFormatError::MisplacedDot { offset: 2 }));
-        assert_eq!(CodeKey::parse("Z53-20"), Err(CodeFormatError::BadCharacter { offset: 3, ch: '-' }));
+        assert_eq!(
+            CodeKey::parse("253.20"),
+            Err(CodeFormatError::FirstNotLetter)
+        );
+        assert_eq!(
+            CodeKey::parse("Z5.320"),
+            Err(CodeFormatError::MisplacedDot { offset: 2 })
+        );
+        assert_eq!(
+            CodeKey::parse("Z53-20"),
+            Err(CodeFormatError::BadCharacter { offset: 3, ch: '-' })
+        );
     }
 
     #[test]
