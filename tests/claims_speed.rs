@@ -13,8 +13,8 @@ use dxlint::claims::reader::RecordReader;
 use dxlint::claims::{ClaimReader, Event, InputOptions, open_input};
 
 const CODES: [&str; 16] = [
-    "E11.9", "I10", "Z00.00", "J45.909", "M54.50", "R05.9", "N18.30", "E78.5", "F32.9", "K21.9", "I25.10",
-    "S72.001A", "Z79.4", "G47.33", "O80", "R07.9",
+    "E11.9", "I10", "Z00.00", "J45.909", "M54.50", "R05.9", "N18.30", "E78.5", "F32.9", "K21.9",
+    "I25.10", "S72.001A", "Z79.4", "G47.33", "O80", "R07.9",
 ];
 
 /// Writes `rows` rows in a Tuva-like wide layout: 12 diagnosis and POA
@@ -50,7 +50,11 @@ fn write_synthetic(path: &Path, rows: usize, lines_per_claim: usize) -> u64 {
         line.push_str(&format!(
             "C{claim:09},{},{},P{:07},2024-{:02}-{:02},2024-{:02}-{:02},{},icd-10-cm",
             r % lines_per_claim + 1,
-            if institutional { "institutional" } else { "professional" },
+            if institutional {
+                "institutional"
+            } else {
+                "professional"
+            },
             next() % 500_000,
             1 + next() % 12,
             1 + next() % 28,
@@ -73,7 +77,14 @@ fn write_synthetic(path: &Path, rows: usize, lines_per_claim: usize) -> u64 {
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        line.push_str(&format!(",99{:03},{:010},{}.{:02},{}.00\n", seed % 1000, seed % 10_000_000_000, seed % 900, seed % 100, seed % 700));
+        line.push_str(&format!(
+            ",99{:03},{:010},{}.{:02},{}.00\n",
+            seed % 1000,
+            seed % 10_000_000_000,
+            seed % 900,
+            seed % 100,
+            seed % 700
+        ));
         w.write_all(line.as_bytes()).unwrap();
     }
     w.flush().unwrap();
@@ -97,7 +108,9 @@ fn dxlint_records(path: &Path) -> (u64, usize) {
     let (mut rows, mut bytes) = (0u64, 0usize);
     while r.next_record().unwrap() {
         rows += 1;
-        bytes += (0..r.len()).map(|i| r.field(i).map_or(0, <[u8]>::len)).sum::<usize>();
+        bytes += (0..r.len())
+            .map(|i| r.field(i).map_or(0, <[u8]>::len))
+            .sum::<usize>();
     }
     (rows - 1, bytes)
 }
@@ -134,19 +147,27 @@ fn best_of<T>(n: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
 #[test]
 #[ignore = "benchmark: run with --release -- --ignored --nocapture"]
 fn claim_input_throughput_vs_plain_csv() {
-    let rows: usize = std::env::var("DXLINT_SPEED_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let rows: usize = std::env::var("DXLINT_SPEED_ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
     let only = std::env::var("DXLINT_SPEED_ONLY").unwrap_or_default();
     let dir = tempfile::tempdir().unwrap();
     for lines_per_claim in [1, 3] {
         let path = dir.path().join(format!("synthetic_{lines_per_claim}.csv"));
-        let size = if only.is_empty() || only == "write" { write_synthetic(&path, rows, lines_per_claim) } else { 0 };
+        let size = if only.is_empty() || only == "write" {
+            write_synthetic(&path, rows, lines_per_claim)
+        } else {
+            0
+        };
         let mb = size as f64 / 1e6;
         let rate = |t: Duration| (rows as f64 / t.as_secs_f64(), mb / t.as_secs_f64());
         if !only.is_empty() {
             // Profiling aid: run one reader only, on the 1-line-per-claim file
             // (or on the file DXLINT_SPEED_FILE names).
             if lines_per_claim == 1 {
-                let path = std::env::var("DXLINT_SPEED_FILE").map_or(path.clone(), std::path::PathBuf::from);
+                let path = std::env::var("DXLINT_SPEED_FILE")
+                    .map_or(path.clone(), std::path::PathBuf::from);
                 let t = Instant::now();
                 match only.as_str() {
                     "claims" => drop(dxlint_claims(&path)),

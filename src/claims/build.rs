@@ -174,18 +174,34 @@ impl<R: Read> RowCtx<'_, R> {
     /// Adds the diagnoses of a wide row to `claim`: sequenced, then
     /// admitting, reason for visit, external cause.
     pub fn wide_diagnoses(&self, claim: &mut Claim) -> Result<(), RowFault> {
-        let filled = self.map.diagnosis_columns().filter(|&c| self.rec.field_len(c) > 0).count();
+        let filled = self
+            .map
+            .diagnosis_columns()
+            .filter(|&c| self.rec.field_len(c) > 0)
+            .count();
         claim.diagnoses.reserve_exact(filled);
         let claim_level = claim.code_type.as_ref().map(|c| c.value.clone());
         let cl = claim_level.as_ref();
-        self.series(&self.map.sequenced, DxRole::Sequenced, cl, &mut claim.diagnoses, Some(&mut claim.gaps))?;
+        self.series(
+            &self.map.sequenced,
+            DxRole::Sequenced,
+            cl,
+            &mut claim.diagnoses,
+            Some(&mut claim.gaps),
+        )?;
         if let Some(col) = &self.map.admitting {
             self.single(col, DxRole::Admitting, cl, &mut claim.diagnoses)?;
         }
         for col in &self.map.reason_for_visit {
             self.single(col, DxRole::ReasonForVisit, cl, &mut claim.diagnoses)?;
         }
-        self.series(&self.map.external_cause, DxRole::ExternalCause, cl, &mut claim.diagnoses, None)?;
+        self.series(
+            &self.map.external_cause,
+            DxRole::ExternalCause,
+            cl,
+            &mut claim.diagnoses,
+            None,
+        )?;
         Ok(())
     }
 
@@ -202,7 +218,11 @@ impl<R: Read> RowCtx<'_, R> {
         cl: Option<&CodeSystem>,
     ) -> Result<Diagnosis, RowFault> {
         Ok(Diagnosis {
-            code: Cell { loc: self.loc(col.code), raw: text.to_string(), value: CodeKey::parse(text) },
+            code: Cell {
+                loc: self.loc(col.code),
+                raw: text.to_string(),
+                value: CodeKey::parse(text),
+            },
             role,
             position,
             poa: self.poa(col.poa)?,
@@ -210,7 +230,16 @@ impl<R: Read> RowCtx<'_, R> {
         })
     }
 
-    fn single(&self, col: &DxColumn, role: DxRole, cl: Option<&CodeSystem>, out: &mut Vec<Diagnosis>) -> Result<(), RowFault> {
+    fn single(
+        &self,
+        col: &DxColumn,
+        role: DxRole,
+        cl: Option<&CodeSystem>,
+        out: &mut Vec<Diagnosis>,
+    ) -> Result<(), RowFault> {
+        if self.rec.field_len(col.code) == 0 {
+            return Ok(());
+        }
         let text = field_str(self.rec, col.code)?;
         if !text.is_empty() {
             out.push(self.diagnosis(col, text, role, 0, cl)?);
@@ -231,7 +260,13 @@ impl<R: Read> RowCtx<'_, R> {
     ) -> Result<(), RowFault> {
         let sequenced = role == DxRole::Sequenced;
         let has_lead = usize::from(s.lead.is_some());
-        let slot = |k: usize| if k < has_lead { s.lead.as_ref() } else { s.numbered.get(k - has_lead) };
+        let slot = |k: usize| {
+            if k < has_lead {
+                s.lead.as_ref()
+            } else {
+                s.numbered.get(k - has_lead)
+            }
+        };
         let mut position: u16 = 0;
         let mut lead_text = "";
         let mut lead_index: Option<usize> = None;
@@ -241,10 +276,18 @@ impl<R: Read> RowCtx<'_, R> {
         let mut empty_from: Option<usize> = None;
         for k in 0..has_lead + s.numbered.len() {
             let Some(col) = slot(k) else { break };
-            let text = field_str(self.rec, col.code)?;
+            // Most diagnosis cells of a wide row are empty: skip decoding them.
+            let text = if self.rec.field_len(col.code) == 0 {
+                ""
+            } else {
+                field_str(self.rec, col.code)?
+            };
             if k < has_lead {
                 lead_text = text;
-            } else if s.first_repeats_lead && k == 1 && (text.is_empty() || same_code(text, lead_text)) {
+            } else if s.first_repeats_lead
+                && k == 1
+                && (text.is_empty() || same_code(text, lead_text))
+            {
                 merged = Some(k);
                 if let (Some(lead), Some(d)) = (&s.lead, lead_index.and_then(|i| out.get_mut(i))) {
                     if lead.poa.is_none() && col.poa.is_some() {
@@ -265,7 +308,7 @@ impl<R: Read> RowCtx<'_, R> {
             }
             if let (Some(from), Some(gaps)) = (empty_from.take(), gaps.as_deref_mut()) {
                 let empties = (from..k).filter(|&j| Some(j) != merged);
-                gaps.extend(empties.filter_map(|j| slot(j)).map(|c| self.loc(c.code)));
+                gaps.extend(empties.filter_map(&slot).map(|c| self.loc(c.code)));
             }
             if k < has_lead {
                 lead_index = Some(out.len());

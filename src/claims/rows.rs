@@ -77,7 +77,10 @@ pub fn field_str<R: Read>(rec: &RecordReader<R>, i: usize) -> Result<&str, RowFa
         Some(Ok(s)) => Ok(s),
         Some(Err(offset)) => {
             let loc = rec.loc(i).unwrap_or_else(|| rec.row_loc());
-            Err((loc, format!("the field is not valid UTF-8 (invalid byte at offset {offset})")))
+            Err((
+                loc,
+                format!("the field is not valid UTF-8 (invalid byte at offset {offset})"),
+            ))
         }
     }
 }

@@ -185,7 +185,11 @@ impl<'m> ClaimReader<'m> {
                 }
                 Err(source) => {
                     self.done = true;
-                    self.error = Some(InputError::Read { file: self.name.clone(), line: next_line, source });
+                    self.error = Some(InputError::Read {
+                        file: self.name.clone(),
+                        line: next_line,
+                        source,
+                    });
                 }
             }
         }
@@ -215,11 +219,14 @@ impl<'m> ClaimReader<'m> {
     /// ICD-10-CM nor ICD-9-CM (remembering the last value: files repeat it).
     fn count_checked(&mut self) {
         self.stats.rows_checked += 1;
-        let Some(bytes) = self.mapping.code_type.and_then(|c| self.rec.field(c)) else { return };
+        let Some(bytes) = self.mapping.code_type.and_then(|c| self.rec.field(c)) else {
+            return;
+        };
         let other = match &self.code_type_memo {
             Some((last, other)) if last.as_slice() == bytes => *other,
             _ => {
-                let other = std::str::from_utf8(bytes).ok().and_then(code_system_kind) == Some(CodeSystemKind::Other);
+                let other = std::str::from_utf8(bytes).ok().and_then(code_system_kind)
+                    == Some(CodeSystemKind::Other);
                 self.code_type_memo = Some((bytes.to_vec(), other));
                 other
             }
@@ -250,7 +257,12 @@ impl<'m> ClaimReader<'m> {
     }
 
     fn wide_row(&mut self) -> Option<Event> {
-        let key = match self.mapping.claim_id.and_then(|c| self.rec.field(c)).map(trim) {
+        let key = match self
+            .mapping
+            .claim_id
+            .and_then(|c| self.rec.field(c))
+            .map(trim)
+        {
             Some(id) if !id.is_empty() => Some((hash_bytes(id), self.fingerprint())),
             _ => None,
         };
@@ -285,7 +297,12 @@ impl<'m> ClaimReader<'m> {
                 }
             }
             (Some(Seen::NewClaim), false) => self.stats.claims += 1,
-            (Some(Seen::NewContent { emitted_before: false }), false) => {
+            (
+                Some(Seen::NewContent {
+                    emitted_before: false,
+                }),
+                false,
+            ) => {
                 self.stats.claims += 1;
                 self.stats.claims_icd9 = self.stats.claims_icd9.saturating_sub(1);
                 if let Some((idh, _)) = key {
@@ -302,7 +319,12 @@ impl<'m> ClaimReader<'m> {
     }
 
     /// Rejects a wide row whose content was already noted as seen.
-    fn reject_wide(&mut self, key: Option<(u64, u64)>, seen: Option<Seen>, fault: RowFault) -> Event {
+    fn reject_wide(
+        &mut self,
+        key: Option<(u64, u64)>,
+        seen: Option<Seen>,
+        fault: RowFault,
+    ) -> Event {
         if let (Some((idh, fp)), Some(seen)) = (key, seen) {
             self.seen.forget(idh, fp, seen);
         }
@@ -315,8 +337,13 @@ impl<'m> ClaimReader<'m> {
         let id = match ctx.text(self.mapping.claim_id) {
             Ok(Some((_, t))) if !t.is_empty() => t,
             Ok(_) => {
-                let loc = self.mapping.claim_id.and_then(|c| self.rec.loc(c)).unwrap_or_else(|| self.rec.row_loc());
-                let reason = "the claim id is empty; rows are grouped into claims by it".to_string();
+                let loc = self
+                    .mapping
+                    .claim_id
+                    .and_then(|c| self.rec.loc(c))
+                    .unwrap_or_else(|| self.rec.row_loc());
+                let reason =
+                    "the claim id is empty; rows are grouped into claims by it".to_string();
                 return Some(self.reject((loc, reason)));
             }
             Err(fault) => return Some(self.reject(fault)),
@@ -325,7 +352,11 @@ impl<'m> ClaimReader<'m> {
             Ok(None) => 0,
             Ok(Some((loc, t))) => match t.parse::<u64>() {
                 Ok(n) => n,
-                Err(_) => return Some(self.reject((loc, format!("the sequence {t:?} is not a whole number")))),
+                Err(_) => {
+                    return Some(
+                        self.reject((loc, format!("the sequence {t:?} is not a whole number"))),
+                    );
+                }
             },
             Err(fault) => return Some(self.reject(fault)),
         };
@@ -338,14 +369,29 @@ impl<'m> ClaimReader<'m> {
             Err(fault) => return Some(self.reject(fault)),
         };
         let idh = hash_bytes(id.as_bytes());
-        let same_claim = self.group.as_ref().is_some_and(|g| g.id_hash == idh && g.claim.id.as_deref() == Some(id));
-        let row_type = code_type.and_then(|(loc, t)| code_system_from_text(t).map(|value| Cell { loc, raw: t.to_string(), value }));
-        let code_system = row_type.as_ref().map_or(CodeSystem::Icd10Cm, |c| c.value.clone());
+        let same_claim = self
+            .group
+            .as_ref()
+            .is_some_and(|g| g.id_hash == idh && g.claim.id.as_deref() == Some(id));
+        let row_type = code_type.and_then(|(loc, t)| {
+            code_system_from_text(t).map(|value| Cell {
+                loc,
+                raw: t.to_string(),
+                value,
+            })
+        });
+        let code_system = row_type
+            .as_ref()
+            .map_or(CodeSystem::Icd10Cm, |c| c.value.clone());
         let (loc, dx) = match code {
             Some((loc, t)) if !t.is_empty() => (
                 loc,
                 Some(Diagnosis {
-                    code: Cell { loc, raw: t.to_string(), value: CodeKey::parse(t) },
+                    code: Cell {
+                        loc,
+                        raw: t.to_string(),
+                        value: CodeKey::parse(t),
+                    },
                     role: DxRole::Sequenced,
                     position: 0,
                     poa,
@@ -365,8 +411,18 @@ impl<'m> ClaimReader<'m> {
                 ctx.add_source_lines(&mut g.claim);
                 // The claim carries one code type cell: the first, unless a
                 // later row's is neither ICD-10-CM nor ICD-9-CM.
-                let is_other = |c: &Option<Cell<CodeSystem>>| matches!(c, Some(Cell { value: CodeSystem::Other(_), .. }));
-                if g.claim.code_type.is_none() || (!is_other(&g.claim.code_type) && is_other(&row_type)) {
+                let is_other = |c: &Option<Cell<CodeSystem>>| {
+                    matches!(
+                        c,
+                        Some(Cell {
+                            value: CodeSystem::Other(_),
+                            ..
+                        })
+                    )
+                };
+                if g.claim.code_type.is_none()
+                    || (!is_other(&g.claim.code_type) && is_other(&row_type))
+                {
                     g.claim.code_type = row_type.or(g.claim.code_type.take());
                 }
                 g.push(seq, loc, dx);

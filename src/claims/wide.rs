@@ -55,7 +55,9 @@ impl WideSeen {
                 if v & !FLAG == fp || !self.extra.insert((id, fp)) {
                     Seen::Repeat
                 } else {
-                    Seen::NewContent { emitted_before: v & FLAG == 0 }
+                    Seen::NewContent {
+                        emitted_before: v & FLAG == 0,
+                    }
                 }
             }
         }
@@ -98,13 +100,38 @@ mod tests {
         assert_eq!(s.observe(7, 100), Seen::NewClaim);
         s.set_emitted(7, false);
         assert_eq!(s.observe(7, 100), Seen::Repeat);
-        assert_eq!(s.observe(7, 101), Seen::Repeat, "the flag bit is not part of the fingerprint");
-        assert_eq!(s.observe(7, 202), Seen::NewContent { emitted_before: false });
+        assert_eq!(
+            s.observe(7, 101),
+            Seen::Repeat,
+            "the flag bit is not part of the fingerprint"
+        );
+        assert_eq!(
+            s.observe(7, 202),
+            Seen::NewContent {
+                emitted_before: false
+            }
+        );
         s.set_emitted(7, true);
         assert_eq!(s.observe(7, 202), Seen::Repeat);
-        assert_eq!(s.observe(7, 300), Seen::NewContent { emitted_before: true });
-        s.forget(7, 300, Seen::NewContent { emitted_before: true });
-        assert_eq!(s.observe(7, 300), Seen::NewContent { emitted_before: true });
+        assert_eq!(
+            s.observe(7, 300),
+            Seen::NewContent {
+                emitted_before: true
+            }
+        );
+        s.forget(
+            7,
+            300,
+            Seen::NewContent {
+                emitted_before: true,
+            },
+        );
+        assert_eq!(
+            s.observe(7, 300),
+            Seen::NewContent {
+                emitted_before: true
+            }
+        );
         assert_eq!(s.observe(8, 100), Seen::NewClaim);
         s.forget(8, 100, Seen::NewClaim);
         assert_eq!(s.observe(8, 100), Seen::NewClaim);
