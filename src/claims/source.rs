@@ -1,10 +1,15 @@
 //! A claims file as a stream of [`Event`]s: claims for the engine and the
 //! rows that could not be read.
 //!
+//! Events come in file order of the rows that complete them: a wide claim
+//! at its row; a long-layout claim when the next claim's first row (or the
+//! end of the file) shows it is complete, so a malformed row inside a long
+//! claim is reported before that claim.
+//!
 //! The reader pulls one record at a time, so memory does not grow with the
 //! file: wide files keep one small fingerprint entry per claim id (see
-//! [`super::wide`]), long files one claim under construction (see
-//! [`super::long`]).
+//! `wide.rs`), long files one claim under construction (see
+//! `long.rs`).
 
 use std::collections::HashSet;
 use std::io::Read;
@@ -105,7 +110,8 @@ impl<'m> ClaimReader<'m> {
         if rec.problem().is_some() {
             return Err(InputError::Layout {
                 file: display_name.to_string(),
-                message: "the header line has a quote that is never closed".to_string(),
+                message: "the header line could not be read (a quote that is never closed?)"
+                    .to_string(),
                 found: headers.iter().map(|h| h.to_string()).collect(),
             });
         }
