@@ -151,37 +151,32 @@ fn claim_input_throughput_vs_plain_csv() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1_000_000);
-    let only = std::env::var("DXLINT_SPEED_ONLY").unwrap_or_default();
     let dir = tempfile::tempdir().unwrap();
+    // Profiling aid: DXLINT_SPEED_ONLY=csv|records|claims runs one reader
+    // once, on DXLINT_SPEED_FILE when set, else on a generated file.
+    if let Ok(only) = std::env::var("DXLINT_SPEED_ONLY") {
+        let path = match std::env::var("DXLINT_SPEED_FILE") {
+            Ok(p) => std::path::PathBuf::from(p),
+            Err(_) => {
+                let p = dir.path().join("synthetic.csv");
+                write_synthetic(&p, rows, 1);
+                p
+            }
+        };
+        let t = Instant::now();
+        match only.as_str() {
+            "csv" => drop(plain_csv(&path)),
+            "records" => drop(dxlint_records(&path)),
+            _ => drop(dxlint_claims(&path)),
+        }
+        println!("{only}: {:.3} s", t.elapsed().as_secs_f64());
+        return;
+    }
     for lines_per_claim in [1, 3] {
         let path = dir.path().join(format!("synthetic_{lines_per_claim}.csv"));
-        let size = if only.is_empty() || only == "write" {
-            write_synthetic(&path, rows, lines_per_claim)
-        } else {
-            0
-        };
+        let size = write_synthetic(&path, rows, lines_per_claim);
         let mb = size as f64 / 1e6;
         let rate = |t: Duration| (rows as f64 / t.as_secs_f64(), mb / t.as_secs_f64());
-        if !only.is_empty() {
-            // Profiling aid: run one reader only, on the 1-line-per-claim file
-            // (or on the file DXLINT_SPEED_FILE names).
-            if lines_per_claim == 1 {
-                let path = std::env::var("DXLINT_SPEED_FILE")
-                    .map_or(path.clone(), std::path::PathBuf::from);
-                let t = Instant::now();
-                match only.as_str() {
-                    "claims" => drop(dxlint_claims(&path)),
-                    "records" => drop(dxlint_records(&path)),
-                    "csv" => drop(plain_csv(&path)),
-                    _ => {
-                        let keep = Path::new("/tmp/dxlint_speed.csv");
-                        write_synthetic(keep, rows, 1);
-                    }
-                }
-                println!("{only}: {:.3} s", t.elapsed().as_secs_f64());
-            }
-            continue;
-        }
         let (t_csv, (n_csv, _)) = best_of(3, || plain_csv(&path));
         let (t_rec, (n_rec, _)) = best_of(3, || dxlint_records(&path));
         let (t_dx, (n_dx, dx)) = best_of(3, || dxlint_claims(&path));
