@@ -1178,4 +1178,114 @@ mod tests {
         assert!(toml::from_str::<ColumnMap>("colour = \"x\"").is_err());
         assert!(toml::from_str::<ColumnMap>("layout = \"tall\"").is_err());
     }
+
+    #[test]
+    fn every_documented_alias_resolves() {
+        let single: &[(&str, fn(&Mapping) -> Option<usize>)] = &[
+            ("claim_id clm_id encounter_id claim_number claimid", |m| {
+                m.claim_id
+            }),
+            ("person_id member_id patient_id bene_id mrn", |m| {
+                m.member_id
+            }),
+            (
+                "service_date dos date_of_service from_date claim_start_date clm_from_dt admission_date",
+                |m| m.service_date,
+            ),
+            ("through_date to_date claim_end_date clm_thru_dt", |m| {
+                m.through_date
+            }),
+            ("birth_date dob date_of_birth bene_birth_dt", |m| {
+                m.birth_date
+            }),
+            ("age patient_age", |m| m.age),
+            ("sex gender bene_sex_ident_cd", |m| m.sex),
+            ("claim_type", |m| m.claim_type),
+            ("bill_type bill_type_code type_of_bill", |m| m.bill_type),
+            ("nch_clm_type_cd", |m| m.ccw_claim_type),
+            ("diagnosis_code_type dx_code_type icd_version", |m| {
+                m.code_type
+            }),
+        ];
+        for (aliases, get) in single {
+            for alias in aliases.split(' ') {
+                let m = detect(&["dx1", alias]);
+                assert_eq!(get(&m), Some(1), "{alias}");
+            }
+        }
+        for name in [
+            "dx1",
+            "dx_1",
+            "diag1",
+            "diagnosis1",
+            "diagnosis_code_1",
+            "icd_dgns_cd1",
+            "icd10_dx_1",
+            "DX12",
+        ] {
+            assert_eq!(detect(&[name]).sequenced.numbered.len(), 1, "{name}");
+        }
+        for name in [
+            "principal_dx",
+            "pdx",
+            "prncpal_dgns_cd",
+            "principal_diagnosis",
+        ] {
+            assert!(detect(&[name]).sequenced.lead.is_some(), "{name}");
+        }
+        for (dx, poa) in [
+            ("dx1", "poa1"),
+            ("dx1", "dx1_poa"),
+            ("diagnosis_code_1", "diagnosis_poa_1"),
+            ("icd_dgns_cd1", "clm_poa_ind_sw1"),
+        ] {
+            assert_eq!(
+                detect(&[dx, poa]).sequenced.numbered[0].poa,
+                Some(1),
+                "{poa}"
+            );
+        }
+        assert_eq!(
+            detect(&["pdx", "poa_principal"])
+                .sequenced
+                .lead
+                .and_then(|c| c.poa),
+            Some(1)
+        );
+        assert_eq!(
+            detect(&["icd_dgns_cd1", "icd_dgns_vrsn_cd1"])
+                .sequenced
+                .numbered[0]
+                .version,
+            Some(1)
+        );
+        for name in ["admitting_dx", "admtg_dgns_cd", "admit_dx"] {
+            assert!(detect(&["dx1", name]).admitting.is_some(), "{name}");
+        }
+        assert_eq!(
+            detect(&["dx1", "rsn_visit_cd1", "rsn_visit_cd2", "rsn_visit_cd3"])
+                .reason_for_visit
+                .len(),
+            3
+        );
+        let m = detect(&["dx1", "fst_dgns_e_cd", "icd_dgns_e_cd1", "icd_dgns_e_cd12"]);
+        assert_eq!(
+            (
+                m.external_cause.lead.map(|c| c.code),
+                m.external_cause.numbered.len()
+            ),
+            (Some(1), 2)
+        );
+        assert_eq!(detect(&["dx1", "ecode1"]).external_cause.numbered.len(), 1);
+        for seq in ["seq", "sequence", "dx_seq", "diagnosis_sequence", "line"] {
+            for code in ["code", "dx", "dx_code", "diagnosis_code", "icd10"] {
+                let m = detect(&["claim_id", seq, code, "poa"]);
+                assert_eq!(
+                    (m.layout, m.sequence, m.code, m.poa),
+                    (Layout::Long, Some(1), Some(2), Some(3)),
+                    "{seq} {code}"
+                );
+            }
+        }
+    }
 }
