@@ -1181,7 +1181,8 @@ mod tests {
 
     #[test]
     fn every_documented_alias_resolves() {
-        let single: &[(&str, fn(&Mapping) -> Option<usize>)] = &[
+        type Getter = fn(&Mapping) -> Option<usize>;
+        let single: &[(&str, Getter)] = &[
             ("claim_id clm_id encounter_id claim_number claimid", |m| {
                 m.claim_id
             }),
