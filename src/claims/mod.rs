@@ -15,6 +15,8 @@
 //! - [`members`]: birth date and sex by member id.
 //! - [`values`]: claim type, code system, age from cell text.
 
+#[rustfmt::skip]
+mod aliases;
 mod build;
 pub mod claim;
 pub mod columns;
