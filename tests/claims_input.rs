@@ -872,3 +872,14 @@ fn arbitrary_bytes_never_panic_and_rows_are_accounted_for() {
         }
     }
 }
+
+#[test]
+fn readers_and_events_can_move_to_worker_threads() {
+    fn send<T: Send>() {}
+    fn sync<T: Sync>() {}
+    send::<ClaimReader<'static>>();
+    send::<Event>();
+    sync::<Members>();
+    send::<dxlint::claims::InputError>();
+    sync::<dxlint::claims::InputError>();
+}
