@@ -123,6 +123,7 @@ impl Members {
                 continue;
             }
             self.rows_read += 1;
+            rec.decode();
             if let Err(fault) = self.add_row(&rec, id_col, birth_col, sex_col, headers.len()) {
                 self.rows_rejected += 1;
                 if self.malformed.len() < MALFORMED_KEPT {

@@ -183,6 +183,12 @@ fn check_file(
             report.diagnostic(d).map_err(Failure::output)?;
         }
     }
+    // A read failure part-way through (disk error, corrupt gzip) ends the
+    // events early: the file counts as unreadable, after what was read.
+    if let Some(e) = reader.take_error() {
+        fs.error = Some(e.to_string());
+        eprintln!("{:?}", miette::Report::new(e));
+    }
     let stats = reader.stats();
     fs.rows_read = stats.rows_read;
     fs.rows_checked = stats.rows_checked;
