@@ -28,12 +28,14 @@ mod embedded;
 mod error;
 mod fast_hash;
 mod load;
+pub mod poa;
 pub mod timeline;
 pub mod version;
 
 pub use code::{CodeFormatError, CodeKey};
 pub use error::LoadError;
 pub use mce::MceFlags;
+pub use poa::PoaExemptList;
 pub use model::{NoteKind, SourceKind};
 pub use timeline::{Period, Periods, Timeline};
 pub use version::{

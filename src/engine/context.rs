@@ -3,6 +3,7 @@
 
 use crate::claims::{Claim, CodeSystem, Diagnosis, DxRole};
 use crate::codeset::code::CodeKey;
+use crate::codeset::poa::PoaExemptList;
 use crate::codeset::registry::{Edition, Standing};
 use crate::date::Date;
 
@@ -27,6 +28,8 @@ pub struct ClaimContext<'a> {
     pub service_date: Option<Date>,
     /// The patient's age in whole years on the service date, when known.
     pub age: Option<u32>,
+    /// The POA-exempt code list of the run, when one is loaded (`--poa-exempt`).
+    pub poa_exempt: Option<&'a PoaExemptList>,
 }
 
 impl<'a> ClaimContext<'a> {
@@ -43,7 +46,7 @@ impl<'a> ClaimContext<'a> {
             .collect();
         let service_date = claim.service_date.as_ref().and_then(|c| c.value.ok());
         let age = patient_age(claim, service_date);
-        ClaimContext { claim, edition, resolved, service_date, age }
+        ClaimContext { claim, edition, resolved, service_date, age, poa_exempt: None }
     }
 
     /// Diagnoses with their resolution, in claim order.

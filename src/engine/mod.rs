@@ -13,6 +13,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::claims::{CellLoc, Claim};
+use crate::codeset::poa::PoaExemptList;
 use crate::codeset::registry::CodeSets;
 use crate::engine::context::ClaimContext;
 use crate::engine::diagnostic::{Diagnostic, Location, RuleMeta, RuleRef, Severity};
@@ -160,6 +161,8 @@ pub struct Engine {
     active: Vec<ActiveRule>,
     /// Active rules that give way to others on the same cell: (rule, rules it yields to).
     yields: Vec<(String, Vec<String>)>,
+    /// The POA-exempt list the POA rules read, when one is loaded.
+    poa_exempt: Option<Arc<PoaExemptList>>,
 }
 
 impl Engine {
@@ -206,11 +209,38 @@ impl Engine {
                 _ => None,
             })
             .collect();
-        Ok(Engine { catalog, active, yields })
+        Ok(Engine { catalog, active, yields, poa_exempt: None })
     }
 
     pub fn catalog(&self) -> &Catalog {
         &self.catalog
+    }
+
+    /// Gives the POA rules a POA-exempt code list (`--poa-exempt FILE`).
+    /// Without one, `missing-poa-indicator` and `poa-exempt-misuse` stay silent.
+    pub fn with_poa_exempt(mut self, list: Option<PoaExemptList>) -> Engine {
+        self.poa_exempt = list.map(Arc::new);
+        self
+    }
+
+    pub fn poa_exempt(&self) -> Option<&PoaExemptList> {
+        self.poa_exempt.as_deref()
+    }
+
+    /// The active rules' run-level notes for the summary (each text once),
+    /// read after the claims are checked.
+    pub fn notices(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for a in &self.active {
+            if let Implementation::Native(r) = &self.catalog.rules[a.index].implementation {
+                for n in r.notices() {
+                    if !out.contains(&n) {
+                        out.push(n);
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// The rules that run, in code order.
@@ -225,7 +255,8 @@ impl Engine {
     /// Checks one claim, appending findings in cell order.
     pub fn check_claim(&self, claim: &Claim, codesets: &CodeSets, files: &FileTable, out: &mut Vec<Diagnostic>) {
         let date = claim.service_date.as_ref().and_then(|c| c.value.ok());
-        let ctx = ClaimContext::new(claim, codesets.edition(date));
+        let mut ctx = ClaimContext::new(claim, codesets.edition(date));
+        ctx.poa_exempt = self.poa_exempt.as_deref();
         let start = out.len();
         for a in &self.active {
             let rule = &self.catalog.rules[a.index];
