@@ -254,6 +254,8 @@ fn parse_reference(piece: &str, version: &Version) -> Option<NoteRef> {
         Some(q) => Some(parse_qualifier(q)?),
         None => None,
     };
+    // `M05.00 to M05.8A` is a range too.
+    let code_part = code_part.replace(" to ", "-");
     let compact: String = code_part.chars().filter(|c| !c.is_whitespace()).collect();
     let compact = strip_open_end(&compact);
     // The range dash is the one followed by the second code's letter.
@@ -481,6 +483,8 @@ mod tests {
         assert!(parse_note("x (N05.8.-)", v()).matches(key("N05.8")));
         assert!(parse_note("pancreas (K85-K86.-)", v()).matches(key("K86.1")));
         assert!(parse_note("hypothyroidism (E05.0-E05.9-)", v()).matches(key("E05.90")));
+        let r = parse_note("rheumatoid arthritis with rheumatoid factor by site, if  known (M05.00 to M05.8A)", v());
+        assert!(r.is_complete() && r.matches(key("M05.79")) && !r.matches(key("M05.9")));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::engine::context::ClaimContext;
 use crate::engine::diagnostic::RuleMeta;
 use crate::engine::emit::Emitter;
 use crate::engine::rule::NativeRule;
-use crate::rules::describe::{titled, with_lead};
+use crate::rules::describe::{date_is_covered, titled, with_lead};
 use crate::rules::memo::{Blocks, Memo, memo_key};
 use crate::rules::notes::{NoteRefs, content_words, parse_note, same_word};
 use crate::rules::sequencing::code_first::origin_label;
@@ -28,6 +28,16 @@ declare_rule! {
     /// with fifth character 1)`. Parts of a note that name no code are
     /// skipped. Excludes2 notes ("not included here") never count: both codes
     /// may be reported together.
+    ///
+    /// A reference to one code excludes that code. A reference to a range or
+    /// a whole category names where the excluded condition is classified, so
+    /// a code there is excluded only when its title or inclusion terms share
+    /// a word with the note: M40's "postprocedural kyphosis and lordosis
+    /// (M96.-)" excludes M96.3 (postlaminectomy kyphosis) but not M96.1
+    /// (postlaminectomy syndrome).
+    ///
+    /// Dates without a loaded release use the nearest release's notes;
+    /// claims dated before 2015-10-01 are not checked.
     ///
     /// ## Why is this bad?
     /// Excludes1 means "not coded here": the two codes describe conditions
@@ -200,6 +210,9 @@ impl NativeRule for Excludes1Conflict {
     }
 
     fn check(&self, ctx: &ClaimContext<'_>, out: &mut Emitter<'_>) {
+        if !date_is_covered(ctx) {
+            return;
+        }
         let ed = &ctx.edition;
         let version = ed.version();
         // Each code once, at its first occurrence: a repeated code is

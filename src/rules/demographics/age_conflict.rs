@@ -8,7 +8,7 @@ use crate::engine::context::ClaimContext;
 use crate::engine::diagnostic::RuleMeta;
 use crate::engine::emit::Emitter;
 use crate::engine::rule::NativeRule;
-use crate::rules::describe::titled;
+use crate::rules::describe::{date_is_covered, titled};
 
 declare_rule! {
     /// ## What it does
@@ -27,7 +27,8 @@ declare_rule! {
     /// age comes from the birth date and the service date, or the claim's age
     /// column, or a member file joined with `--members`. Claims without an
     /// age are not checked; the summary says how many of them held an
-    /// age-limited code.
+    /// age-limited code. Claims dated before 2015-10-01, which no MCE
+    /// release covers, are not checked either.
     ///
     /// ## Why is this bad?
     /// An age-limited code on a patient of another age is almost always a
@@ -90,6 +91,9 @@ impl NativeRule for AgeConflict {
     }
 
     fn check(&self, ctx: &ClaimContext<'_>, out: &mut Emitter<'_>) {
+        if !date_is_covered(ctx) {
+            return;
+        }
         let ed = &ctx.edition;
         let Some(age) = ctx.age else {
             let limited = ctx.codes().any(|(dx, k, _)| {

@@ -8,7 +8,7 @@ use crate::engine::context::ClaimContext;
 use crate::engine::diagnostic::RuleMeta;
 use crate::engine::emit::Emitter;
 use crate::engine::rule::NativeRule;
-use crate::rules::describe::titled;
+use crate::rules::describe::{date_is_covered, titled};
 
 declare_rule! {
     /// ## What it does
@@ -74,6 +74,9 @@ impl NativeRule for SexConflict {
     }
 
     fn check(&self, ctx: &ClaimContext<'_>, out: &mut Emitter<'_>) {
+        if !date_is_covered(ctx) {
+            return;
+        }
         let Some(Ok(sex @ (Sex::Female | Sex::Male))) = ctx.claim.sex.as_ref().map(|c| c.value)
         else {
             return;

@@ -4,7 +4,7 @@ use crate::engine::context::ClaimContext;
 use crate::engine::diagnostic::RuleMeta;
 use crate::engine::emit::Emitter;
 use crate::engine::rule::NativeRule;
-use crate::rules::describe::titled;
+use crate::rules::describe::{date_is_covered, titled};
 use crate::rules::sequencing::code_first::{claim_blocks, each_with_instructions};
 
 declare_rule! {
@@ -20,6 +20,11 @@ declare_rule! {
     /// `(E00-E07, E15-E16)`, `(T36-T65 with fifth or sixth character 1-4)`);
     /// parts of a note that name no code, or a form that cannot be read, are
     /// left out rather than guessed.
+    ///
+    /// For service dates of a fiscal year without a loaded tabular release
+    /// (FY2016-FY2024, FY2027 unless given with `--codeset`), the notes of
+    /// the nearest release are read. Claims dated outside every code set
+    /// (before 2015-10-01) are not checked.
     ///
     /// ## Why is this bad?
     /// A code-first note says the condition it names is the cause and is
@@ -63,6 +68,9 @@ impl NativeRule for CodeFirstOrder {
     }
 
     fn check(&self, ctx: &ClaimContext<'_>, out: &mut Emitter<'_>) {
+        if !date_is_covered(ctx) {
+            return;
+        }
         let ed = &ctx.edition;
         let sequenced = |dx: &Diagnosis| dx.role == DxRole::Sequenced;
         let blocks = claim_blocks(ctx, sequenced);

@@ -7,7 +7,7 @@ use crate::engine::context::ClaimContext;
 use crate::engine::diagnostic::RuleMeta;
 use crate::engine::emit::Emitter;
 use crate::engine::rule::NativeRule;
-use crate::rules::describe::titled;
+use crate::rules::describe::{date_is_covered, titled};
 use crate::rules::sequencing::code_first::{
     Instruction, Need, claim_blocks, each_with_instructions,
 };
@@ -34,6 +34,10 @@ declare_rule! {
     ///   "when"), or a list of alternative circumstances (A41, I50) make the
     ///   underlying code optional: no finding (`code-first-order` still
     ///   checks the order when both are reported).
+    ///
+    /// As for `code-first-order`, dates without a loaded release use the
+    /// nearest release's notes, and claims dated before 2015-10-01 are not
+    /// checked.
     ///
     /// ## Why is this bad?
     /// A manifestation code describes how a disease shows itself and must be
@@ -73,6 +77,9 @@ impl NativeRule for MissingUnderlyingCode {
     }
 
     fn check(&self, ctx: &ClaimContext<'_>, out: &mut Emitter<'_>) {
+        if !date_is_covered(ctx) {
+            return;
+        }
         let ed = &ctx.edition;
         let blocks = claim_blocks(ctx, reported);
         each_with_instructions(ctx, reported, |dx, key, list| {
