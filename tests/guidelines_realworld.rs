@@ -8,7 +8,7 @@
 //! summary notes. The findings of the guideline rules were checked by hand
 //! against the code set and the guidelines (see the issue 3 notes).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
@@ -25,7 +25,7 @@ fn shared() -> Option<PathBuf> {
 
 /// Runs every rule (off-by-default ones included) and returns the counts
 /// per rule and the summary notes, as snapshot lines.
-fn run(dir: &PathBuf, file: &str, members: &[String]) -> String {
+fn run(dir: &Path, file: &str, members: &[String]) -> String {
     let mut cmd = Command::cargo_bin("dxlint").unwrap();
     cmd.current_dir(dir)
         .args(["check", "--isolated", "--format", "json", "--select", "ALL"])
