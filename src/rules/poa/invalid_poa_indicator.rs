@@ -12,9 +12,10 @@ declare_rule! {
     /// Case and surrounding spaces do not matter. Other claim types are not
     /// checked.
     ///
-    /// `0` is not a POA value: some exports (the CCW, Tuva's seed data) hold
-    /// it where the indicator was not captured, and it is reported here so
-    /// that the gap is seen rather than read as "exempt".
+    /// `0` is not a POA value either. Some exports hold it where no
+    /// indicator was captured (Tuva's seed claims do, on exempt codes such
+    /// as Z88.2); it is reported so that the gap is seen rather than read
+    /// as "exempt".
     ///
     /// ## Why is this bad?
     /// The POA indicator decides whether a condition counts as a

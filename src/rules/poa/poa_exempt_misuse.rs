@@ -16,12 +16,14 @@ declare_rule! {
     /// could not check.
     ///
     /// ## Why is this bad?
-    /// Exempt codes describe circumstances for which "present on admission"
-    /// has no meaning (external causes of place and activity, history and
-    /// status codes, routine encounters, most newborn codes). CMS expects the
-    /// field blank for them; a value there usually means the indicators were
-    /// shifted against the codes, so the indicators of the other diagnoses
-    /// may be wrong too.
+    /// The exempt list holds codes for which "present on admission" says
+    /// nothing: circumstances of the encounter and factors influencing health
+    /// status that are not a current disease or injury (places and
+    /// activities of external causes, history and status codes), and
+    /// conditions that are present on admission by definition (congenital
+    /// anomalies, for one). Their indicator is left blank. A value there
+    /// often means the indicators were shifted against the codes, so those
+    /// of the other diagnoses may be wrong too.
     ///
     /// ## Example
     /// `dx3 = Y92.009` (place of occurrence) with `poa3 = Y`.
