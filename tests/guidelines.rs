@@ -61,7 +61,10 @@ fn findings(args: &[&str]) -> Vec<(String, String)> {
         .lines()
         .map(|line| {
             let v: serde_json::Value = serde_json::from_str(line).unwrap();
-            (v["rule_name"].as_str().unwrap().to_string(), v["claim_id"].as_str().unwrap_or("").to_string())
+            (
+                v["rule_name"].as_str().unwrap().to_string(),
+                v["claim_id"].as_str().unwrap_or("").to_string(),
+            )
         })
         .collect()
 }
@@ -79,13 +82,28 @@ fn mixed_file_fires_every_guideline_rule_and_clean_claims_stay_clean() {
     for rule in GUIDELINE_RULES {
         assert!(rules.contains(rule), "{rule} never fires on the mixed file");
     }
-    let on_clean: Vec<_> = found.iter().filter(|(_, claim)| claim.starts_with("OK-")).collect();
-    assert_eq!(on_clean, Vec::<&(String, String)>::new(), "findings on claims that must stay clean");
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/rules/guidelines-mixed.csv")).unwrap();
+    let on_clean: Vec<_> = found
+        .iter()
+        .filter(|(_, claim)| claim.starts_with("OK-"))
+        .collect();
+    assert_eq!(
+        on_clean,
+        Vec::<&(String, String)>::new(),
+        "findings on claims that must stay clean"
+    );
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/rules/guidelines-mixed.csv"
+    ))
+    .unwrap();
     let flagged: HashSet<&str> = found.iter().map(|(_, c)| c.as_str()).collect();
     let clean = text.lines().filter(|l| l.starts_with("OK-")).count();
     assert_eq!(clean, 10);
-    for id in text.lines().filter_map(|l| l.split(',').next()).filter(|id| id.starts_with("FX-")) {
+    for id in text
+        .lines()
+        .filter_map(|l| l.split(',').next())
+        .filter(|id| id.starts_with("FX-"))
+    {
         assert!(flagged.contains(id), "{id} has no finding");
     }
 }
@@ -93,16 +111,45 @@ fn mixed_file_fires_every_guideline_rule_and_clean_claims_stay_clean() {
 #[test]
 fn summary_says_what_was_not_checked() {
     // Claims with age-limited codes but no age, and POA columns without a list.
-    let (_, _, stderr) = dxlint(&["check", "--isolated", "--format", "short", "fixtures/rules/age-conflict.csv"]);
+    let (_, _, stderr) = dxlint(&[
+        "check",
+        "--isolated",
+        "--format",
+        "short",
+        "fixtures/rules/age-conflict.csv",
+    ]);
     assert!(
         stderr.contains("note: age-conflict: 1 claim with age-limited codes had no age"),
         "{stderr}"
     );
-    let (_, _, stderr) = dxlint(&["check", "--isolated", "--format", "short", "fixtures/rules/poa.csv"]);
-    let poa_notes = stderr.lines().filter(|l| l.contains("no POA-exempt list loaded")).count();
-    assert_eq!(poa_notes, 1, "one note for both list-based POA rules: {stderr}");
-    assert!(stderr.contains("5 inpatient claims with POA indicators were not checked"), "{stderr}");
-    let (_, _, stderr) = dxlint(&["check", "--isolated", "--format", "short", "--poa-exempt", EXEMPT, "fixtures/rules/poa.csv"]);
+    let (_, _, stderr) = dxlint(&[
+        "check",
+        "--isolated",
+        "--format",
+        "short",
+        "fixtures/rules/poa.csv",
+    ]);
+    let poa_notes = stderr
+        .lines()
+        .filter(|l| l.contains("no POA-exempt list loaded"))
+        .count();
+    assert_eq!(
+        poa_notes, 1,
+        "one note for both list-based POA rules: {stderr}"
+    );
+    assert!(
+        stderr.contains("5 inpatient claims with POA indicators were not checked"),
+        "{stderr}"
+    );
+    let (_, _, stderr) = dxlint(&[
+        "check",
+        "--isolated",
+        "--format",
+        "short",
+        "--poa-exempt",
+        EXEMPT,
+        "fixtures/rules/poa.csv",
+    ]);
     assert!(!stderr.contains("POA-exempt list"), "{stderr}");
 }
 
@@ -110,14 +157,43 @@ fn summary_says_what_was_not_checked() {
 fn poa_exempt_list_from_the_config_file() {
     let dir = tempfile::tempdir().unwrap();
     let list = dir.path().join("POAexemptCodesFY25.txt");
-    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/poa/POAexemptCodes-sample.txt"), &list).unwrap();
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/poa/POAexemptCodes-sample.txt"
+        ),
+        &list,
+    )
+    .unwrap();
     let config = dir.path().join("dxlint.toml");
     std::fs::write(&config, "poa-exempt = \"POAexemptCodesFY25.txt\"\n").unwrap();
-    let found = findings(&["--config", config.to_str().unwrap(), "fixtures/rules/poa.csv"]);
-    assert_eq!(found.iter().filter(|(r, _)| r == "poa-exempt-misuse").count(), 2);
-    assert_eq!(found.iter().filter(|(r, _)| r == "missing-poa-indicator").count(), 2);
+    let found = findings(&[
+        "--config",
+        config.to_str().unwrap(),
+        "fixtures/rules/poa.csv",
+    ]);
+    assert_eq!(
+        found
+            .iter()
+            .filter(|(r, _)| r == "poa-exempt-misuse")
+            .count(),
+        2
+    );
+    assert_eq!(
+        found
+            .iter()
+            .filter(|(r, _)| r == "missing-poa-indicator")
+            .count(),
+        2
+    );
     // A list that does not load stops the run.
-    let (code, _, stderr) = dxlint(&["check", "--isolated", "--poa-exempt", "fixtures/rules/poa.csv", "fixtures/rules/poa.csv"]);
+    let (code, _, stderr) = dxlint(&[
+        "check",
+        "--isolated",
+        "--poa-exempt",
+        "fixtures/rules/poa.csv",
+        "fixtures/rules/poa.csv",
+    ]);
     assert_eq!(code, 2);
     assert!(stderr.contains("POA-exempt code list"), "{stderr}");
 }
@@ -128,17 +204,32 @@ fn every_guideline_rule_is_explained_and_listed() {
     for rule in GUIDELINE_RULES {
         let (code, text, _) = dxlint(&["explain", rule]);
         assert_eq!(code, 0, "{rule}");
-        for section in ["## What it does", "## Why is this bad?", "## Example", "## Fix", "## References"] {
+        for section in [
+            "## What it does",
+            "## Why is this bad?",
+            "## Example",
+            "## Fix",
+            "## References",
+        ] {
             assert!(text.contains(section), "{rule}: no {section}");
         }
-        assert!(rules.lines().any(|l| l.split_whitespace().nth(1) == Some(rule)), "{rule} not in `dxlint rules`");
+        assert!(
+            rules
+                .lines()
+                .any(|l| l.split_whitespace().nth(1) == Some(rule)),
+            "{rule} not in `dxlint rules`"
+        );
     }
     let off: Vec<&str> = rules
         .lines()
         .filter(|l| l.split_whitespace().nth(3) == Some("no"))
         .filter_map(|l| l.split_whitespace().nth(1))
         .collect();
-    assert_eq!(off, ["sex-conflict", "unspecified-code"], "rules off by default");
+    assert_eq!(
+        off,
+        ["sex-conflict", "unspecified-code"],
+        "rules off by default"
+    );
     let (_, text, _) = dxlint(&["explain", "excludes1-conflict"]);
     assert!(text.contains("I.A.12.a"));
     let (_, text, _) = dxlint(&["explain", "sex-conflict"]);
@@ -152,8 +243,14 @@ fn packs_name_only_codes_of_a_loaded_release() {
     let mut checked = 0;
     for rule in catalog.pack_rules() {
         for key in rule.named_codes() {
-            let known = sets.versions().any(|v| v.contains(key) || v.descendants(key).next().is_some());
-            assert!(known, "{} names {key}, which no loaded release has", rule.meta().name);
+            let known = sets
+                .versions()
+                .any(|v| v.contains(key) || v.descendants(key).next().is_some());
+            assert!(
+                known,
+                "{} names {key}, which no loaded release has",
+                rule.meta().name
+            );
             checked += 1;
         }
     }
@@ -175,40 +272,24 @@ struct Resolution {
     headings: usize,
 }
 
-fn code_first_notes(v: &Version) -> BTreeMap<(String, String), ()> {
-    let mut notes = BTreeMap::new();
-    for e in v.entries() {
-        for n in e.inherited_notes(NoteKind::CodeFirst) {
-            notes.insert((origin_label(n.from), n.text.to_string()), ());
-        }
-    }
-    notes
-}
-
 #[test]
 fn code_first_notes_resolve() {
     let mut report = Vec::new();
     for v in Version::embedded() {
-        let mut r = Resolution::default();
-        for (_, text) in code_first_notes(v).keys() {
-            let refs = parse_note(text, v);
-            match (refs.refs.len(), refs.unresolved) {
-                (0, 0) if text.trim_end().ends_with(':') => r.headings += 1,
-                (0, 0) => r.no_codes += 1,
-                (_, 0) => r.full += 1,
-                (0, _) => r.not += 1,
-                _ => r.partly += 1,
-            }
-        }
-        // Instructions as the rules use them: one per code, section or chapter.
+        // Every distinct note (by where it is written and its text), and the
+        // instructions written on codes, as the rules split them.
+        let mut notes: BTreeSet<(String, String)> = BTreeSet::new();
         let mut by_need: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-        let mut origins = HashSet::new();
         for e in v.entries() {
-            let notes = e.inherited_notes(NoteKind::CodeFirst);
-            let own: Vec<_> = notes.iter().copied().filter(|n| n.from == NoteOrigin::Code(e.key())).collect();
-            if own.is_empty() || !origins.insert(e.key()) {
-                continue;
+            let inherited = e.inherited_notes(NoteKind::CodeFirst);
+            for n in &inherited {
+                notes.insert((origin_label(n.from), n.text.to_string()));
             }
+            let own: Vec<_> = inherited
+                .iter()
+                .copied()
+                .filter(|n| n.from == NoteOrigin::Code(e.key()))
+                .collect();
             for ins in parse_instructions(&own, v) {
                 let need = match ins.need {
                     Need::Required => "required",
@@ -220,14 +301,70 @@ fn code_first_notes_resolve() {
                 slot.1 += usize::from(ins.is_complete());
             }
         }
-        println!("FY{}: code-first notes {r:?}; instructions on codes (all, complete) {by_need:?}", v.fiscal_year());
+        let mut r = Resolution::default();
+        for (_, text) in &notes {
+            let refs = parse_note(text, v);
+            match (refs.refs.len(), refs.unresolved) {
+                (0, 0) if text.trim_end().ends_with(':') => r.headings += 1,
+                (0, 0) => r.no_codes += 1,
+                (_, 0) => r.full += 1,
+                (0, _) => r.not += 1,
+                _ => r.partly += 1,
+            }
+        }
+        println!(
+            "FY{}: code-first notes {r:?}; instructions on codes (all, complete) {by_need:?}",
+            v.fiscal_year()
+        );
         report.push((v.fiscal_year(), r, by_need));
     }
     let fy = |y: u16| report.iter().find(|(f, ..)| *f == y).unwrap();
-    assert_eq!(fy(2025).1, Resolution { full: 591, partly: 0, not: 3, no_codes: 76, headings: 133 });
-    assert_eq!(fy(2026).1, Resolution { full: 596, partly: 0, not: 3, no_codes: 76, headings: 134 });
-    let counts = |y: u16| fy(y).2.iter().map(|(k, v)| (k.to_string(), *v)).collect::<Vec<_>>();
-    let expect = |e: [(&str, (usize, usize)); 3]| e.iter().map(|(k, v)| (k.to_string(), *v)).collect::<Vec<_>>();
-    assert_eq!(counts(2025), expect([("examples", (94, 93)), ("optional", (131, 107)), ("required", (132, 81))]));
-    assert_eq!(counts(2026), expect([("examples", (95, 94)), ("optional", (133, 109)), ("required", (132, 81))]));
+    assert_eq!(
+        fy(2025).1,
+        Resolution {
+            full: 591,
+            partly: 0,
+            not: 3,
+            no_codes: 76,
+            headings: 133
+        }
+    );
+    assert_eq!(
+        fy(2026).1,
+        Resolution {
+            full: 596,
+            partly: 0,
+            not: 3,
+            no_codes: 76,
+            headings: 134
+        }
+    );
+    let counts = |y: u16| {
+        fy(y)
+            .2
+            .iter()
+            .map(|(k, v)| (k.to_string(), *v))
+            .collect::<Vec<_>>()
+    };
+    let expect = |e: [(&str, (usize, usize)); 3]| {
+        e.iter()
+            .map(|(k, v)| (k.to_string(), *v))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        counts(2025),
+        expect([
+            ("examples", (94, 93)),
+            ("optional", (131, 107)),
+            ("required", (132, 81))
+        ])
+    );
+    assert_eq!(
+        counts(2026),
+        expect([
+            ("examples", (95, 94)),
+            ("optional", (133, 109)),
+            ("required", (132, 81))
+        ])
+    );
 }

@@ -14,7 +14,11 @@ use assert_cmd::Command;
 
 fn shared() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    let needed = ["realworld/tuva/medical_claim_seed.csv", "realworld/ccw-rif/inpatient.csv", "poa/POAexemptCodesFY25.txt.gz"];
+    let needed = [
+        "realworld/tuva/medical_claim_seed.csv",
+        "realworld/ccw-rif/inpatient.csv",
+        "poa/POAexemptCodesFY25.txt.gz",
+    ];
     if needed.iter().all(|p| dir.join(p).is_file()) {
         Some(dir)
     } else {
@@ -49,9 +53,15 @@ fn run(dir: &Path, file: &str, members: &[String]) -> String {
 #[test]
 fn rule_counts_on_the_realworld_exports() {
     let Some(dir) = shared() else { return };
-    let beneficiaries: Vec<String> = (2015..=2021).map(|y| format!("realworld/ccw-rif/beneficiary_{y}.csv")).collect();
+    let beneficiaries: Vec<String> = (2015..=2021)
+        .map(|y| format!("realworld/ccw-rif/beneficiary_{y}.csv"))
+        .collect();
     let runs = [
-        run(&dir, "realworld/tuva/medical_claim_seed.csv", &["realworld/tuva/eligibility_seed.csv".to_string()]),
+        run(
+            &dir,
+            "realworld/tuva/medical_claim_seed.csv",
+            &["realworld/tuva/eligibility_seed.csv".to_string()],
+        ),
         run(&dir, "realworld/ccw-rif/inpatient.csv", &beneficiaries),
         run(&dir, "realworld/ccw-rif/outpatient.csv", &beneficiaries),
         run(&dir, "realworld/ccw-rif/carrier.csv", &beneficiaries),

@@ -483,7 +483,10 @@ mod tests {
         assert!(parse_note("x (N05.8.-)", v()).matches(key("N05.8")));
         assert!(parse_note("pancreas (K85-K86.-)", v()).matches(key("K86.1")));
         assert!(parse_note("hypothyroidism (E05.0-E05.9-)", v()).matches(key("E05.90")));
-        let r = parse_note("rheumatoid arthritis with rheumatoid factor by site, if  known (M05.00 to M05.8A)", v());
+        let r = parse_note(
+            "rheumatoid arthritis with rheumatoid factor by site, if  known (M05.00 to M05.8A)",
+            v(),
+        );
         assert!(r.is_complete() && r.matches(key("M05.79")) && !r.matches(key("M05.9")));
     }
 
