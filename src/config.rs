@@ -37,6 +37,7 @@ struct RawConfig {
     rules: Vec<String>,
     #[serde(default)]
     members: Vec<String>,
+    poa_exempt: Option<String>,
     #[serde(default)]
     columns: ColumnMap,
 }
@@ -51,6 +52,8 @@ pub struct Config {
     pub codesets: Vec<PathBuf>,
     pub rule_packs: Vec<PathBuf>,
     pub members: Vec<PathBuf>,
+    /// CMS's POA-exempt code list for the POA rules (`poa-exempt`).
+    pub poa_exempt: Option<PathBuf>,
     pub columns: ColumnMap,
     /// Kept to check selectors against the catalog once packs are loaded.
     selectors: Vec<(Spanned<String>, &'static str)>,
@@ -192,6 +195,7 @@ impl Config {
             codesets: raw.codesets.iter().map(resolve).collect(),
             rule_packs: raw.rules.iter().map(resolve).collect(),
             members: raw.members.iter().map(resolve).collect(),
+            poa_exempt: raw.poa_exempt.as_ref().map(resolve),
             columns: raw.columns,
             selectors,
             source: Some(text),

@@ -48,3 +48,41 @@ rule_fixture!(first_listed_only_code, "first-listed-only-code");
 rule_fixture!(secondary_only_code, "secondary-only-code");
 rule_fixture!(external_cause_repeated, "external-cause-repeated");
 rule_fixture!(mce_principal_edits, "mce-principal");
+rule_fixture!(code_first, "code-first");
+rule_fixture!(excludes1_conflict, "excludes1-conflict");
+rule_fixture!(age_conflict, "age-conflict");
+
+#[test]
+fn sex_conflict() {
+    insta::assert_snapshot!(
+        "sex-conflict",
+        short("sex-conflict", &["--extend-select", "sex-conflict"])
+    );
+}
+
+#[test]
+fn poa_with_exempt_list() {
+    insta::assert_snapshot!(
+        "poa",
+        short(
+            "poa",
+            &["--poa-exempt", "fixtures/poa/POAexemptCodes-sample.txt"]
+        )
+    );
+}
+
+#[test]
+fn poa_without_exempt_list() {
+    insta::assert_snapshot!("poa-without-list", short("poa", &[]));
+}
+
+#[test]
+fn guidelines_mixed() {
+    let args = [
+        "--extend-select",
+        "sex-conflict,unspecified-code",
+        "--poa-exempt",
+        "fixtures/poa/POAexemptCodes-sample.txt",
+    ];
+    insta::assert_snapshot!("guidelines-mixed", short("guidelines-mixed", &args));
+}

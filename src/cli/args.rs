@@ -105,6 +105,9 @@ pub struct CheckArgs {
     /// Member file(s) with birth dates and sexes, joined on the member id
     #[arg(long, value_name = "PATH")]
     pub members: Vec<PathBuf>,
+    /// CMS's POA-exempt code list (tab-separated POAexemptCodes file) for the POA rules
+    #[arg(long, value_name = "FILE")]
+    pub poa_exempt: Option<PathBuf>,
     /// Claim type for files that do not say (inpatient, outpatient, professional)
     #[arg(long, value_name = "TYPE")]
     pub claim_type: Option<String>,

@@ -7,6 +7,7 @@ use std::time::Instant;
 use crate::claims::{ClaimReader, ColumnMap, Event, InputOptions, Members, open_input};
 use crate::cli::args::{CheckArgs, ColorChoice};
 use crate::cli::{ExitCode, Failure, load_catalog, load_codesets, load_config};
+use crate::codeset::poa::PoaExemptList;
 use crate::codeset::registry::CodeSets;
 use crate::config::parse_claim_type;
 use crate::engine::diagnostic::{Diagnostic, Severity};
@@ -21,7 +22,13 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
     config.validate(&catalog).map_err(Failure::boxed)?;
 
     let selection = merge_selection(&config.selection, &args);
-    let engine = Engine::new(catalog, &selection).map_err(|e| Failure::usage(e.to_string()))?;
+    let poa_exempt = match args.poa_exempt.as_ref().or(config.poa_exempt.as_ref()) {
+        Some(path) => Some(PoaExemptList::load(path).map_err(|e| Failure::io(e.to_string()))?),
+        None => None,
+    };
+    let engine = Engine::new(catalog, &selection)
+        .map_err(|e| Failure::usage(e.to_string()))?
+        .with_poa_exempt(poa_exempt);
 
     let mut codeset_paths = config.codesets.clone();
     codeset_paths.extend(args.codeset.iter().cloned());
@@ -108,6 +115,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
         summary.files.push(file_summary);
     }
     summary.notices.extend(coverage_notices(&codesets));
+    summary.notices.extend(engine.notices());
     summary.code_sets_used = codesets.editions_used();
     summary.elapsed = started.elapsed();
     report.finish(&summary).map_err(Failure::output)?;

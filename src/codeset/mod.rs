@@ -30,6 +30,7 @@ mod error;
 mod expand;
 mod fast_hash;
 mod load;
+pub mod poa;
 pub mod timeline;
 pub mod version;
 
@@ -37,6 +38,7 @@ pub use code::{CodeFormatError, CodeKey};
 pub use error::LoadError;
 pub use mce::MceFlags;
 pub use model::{NoteKind, SourceKind};
+pub use poa::PoaExemptList;
 pub use timeline::{Period, Periods, Timeline};
 pub use version::{
     Chapter, Children, Descendants, Entries, Entry, InheritedNote, NoteOrigin, Section,

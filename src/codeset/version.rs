@@ -8,6 +8,7 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::blob::VersionBlob;
 use super::code::CodeKey;
@@ -31,7 +32,12 @@ pub(crate) enum Origin {
 pub struct Version {
     blob: VersionBlob,
     origin: Origin,
+    /// Distinct for every `Version` opened in this process.
+    id: u64,
 }
+
+/// The next [`Version::id`].
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 impl Version {
     /// The code sets built into dxlint (FY2025, FY2026), oldest first. The
@@ -63,7 +69,15 @@ impl Version {
         Ok(Version {
             blob: VersionBlob::open(bytes, strings)?,
             origin,
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         })
+    }
+
+    /// A number no other `Version` of this process has: a key for caches of
+    /// what rules derive from a release (parsed notes), which must not mix
+    /// two releases of the same fiscal year.
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     pub fn fiscal_year(&self) -> u16 {

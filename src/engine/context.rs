@@ -3,6 +3,7 @@
 
 use crate::claims::{Claim, CodeSystem, Diagnosis, DxRole};
 use crate::codeset::code::CodeKey;
+use crate::codeset::poa::PoaExemptList;
 use crate::codeset::registry::{Edition, Standing};
 use crate::date::Date;
 
@@ -27,6 +28,8 @@ pub struct ClaimContext<'a> {
     pub service_date: Option<Date>,
     /// The patient's age in whole years on the service date, when known.
     pub age: Option<u32>,
+    /// The POA-exempt code list of the run, when one is loaded (`--poa-exempt`).
+    pub poa_exempt: Option<&'a PoaExemptList>,
 }
 
 impl<'a> ClaimContext<'a> {
@@ -53,6 +56,7 @@ impl<'a> ClaimContext<'a> {
             resolved,
             service_date,
             age,
+            poa_exempt: None,
         }
     }
 

@@ -13,6 +13,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::claims::{CellLoc, Claim};
+use crate::codeset::poa::PoaExemptList;
 use crate::codeset::registry::CodeSets;
 use crate::engine::context::ClaimContext;
 use crate::engine::diagnostic::{Diagnostic, Location, RuleMeta, RuleRef, Severity};
@@ -184,6 +185,8 @@ pub struct Engine {
     active: Vec<ActiveRule>,
     /// Active rules that give way to others on the same cell: (rule, rules it yields to).
     yields: Vec<(String, Vec<String>)>,
+    /// The POA-exempt list the POA rules read, when one is loaded.
+    poa_exempt: Option<Arc<PoaExemptList>>,
 }
 
 impl Engine {
@@ -247,11 +250,39 @@ impl Engine {
             catalog,
             active,
             yields,
+            poa_exempt: None,
         })
     }
 
     pub fn catalog(&self) -> &Catalog {
         &self.catalog
+    }
+
+    /// Gives the POA rules a POA-exempt code list (`--poa-exempt FILE`).
+    /// Without one, `missing-poa-indicator` and `poa-exempt-misuse` stay silent.
+    pub fn with_poa_exempt(mut self, list: Option<PoaExemptList>) -> Engine {
+        self.poa_exempt = list.map(Arc::new);
+        self
+    }
+
+    pub fn poa_exempt(&self) -> Option<&PoaExemptList> {
+        self.poa_exempt.as_deref()
+    }
+
+    /// The active rules' run-level notes for the summary (each text once),
+    /// read after the claims are checked.
+    pub fn notices(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for a in &self.active {
+            if let Implementation::Native(r) = &self.catalog.rules[a.index].implementation {
+                for n in r.notices() {
+                    if !out.contains(&n) {
+                        out.push(n);
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// The rules that run, in code order.
@@ -277,7 +308,8 @@ impl Engine {
         out: &mut Vec<Diagnostic>,
     ) {
         let date = claim.service_date.as_ref().and_then(|c| c.value.ok());
-        let ctx = ClaimContext::new(claim, codesets.edition(date));
+        let mut ctx = ClaimContext::new(claim, codesets.edition(date));
+        ctx.poa_exempt = self.poa_exempt.as_deref();
         let start = out.len();
         for a in &self.active {
             let rule = &self.catalog.rules[a.index];

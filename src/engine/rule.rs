@@ -13,30 +13,29 @@ pub trait NativeRule: Send + Sync {
 
     /// Checks one claim and emits findings through `out`.
     fn check(&self, ctx: &ClaimContext<'_>, out: &mut Emitter<'_>);
+
+    /// Run-level notes for the summary, read once the claims are checked:
+    /// what the rule could not check and why (claims without an age, no
+    /// POA-exempt list loaded). Most rules have none.
+    fn notices(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// Declares a native rule type from its doc comment.
 ///
 /// The doc comment is the rule's explanation (What it does / Why is this bad? /
 /// Example / Fix / References), printed by `dxlint explain`.
+///
+/// A rule that keeps run-level state (counters for its summary notes) lists
+/// its fields after `source` as `state: { field: Type, ... }`; the fields
+/// start at their `Default`.
 #[macro_export]
 macro_rules! declare_rule {
     (
-        $(#[doc = $doc:literal])*
-        pub struct $name:ident {
-            code: $code:literal,
-            name: $kebab:literal,
-            group: $group:literal,
-            severity: $severity:ident,
-            enabled: $enabled:literal,
-            summary: $summary:literal,
-            source: $source:literal $(,)?
-        }
+        @meta $name:ident, [$($doc:literal),*], $code:literal, $kebab:literal, $group:literal,
+        $severity:ident, $enabled:literal, $summary:literal, $source:literal
     ) => {
-        $(#[doc = $doc])*
-        #[derive(Debug, Default, Clone, Copy)]
-        pub struct $name;
-
         impl $name {
             pub const CODE: &'static str = $code;
             pub const NAME: &'static str = $kebab;
@@ -55,6 +54,45 @@ macro_rules! declare_rule {
                 }
             }
         }
+    };
+    (
+        $(#[doc = $doc:literal])*
+        pub struct $name:ident {
+            code: $code:literal,
+            name: $kebab:literal,
+            group: $group:literal,
+            severity: $severity:ident,
+            enabled: $enabled:literal,
+            summary: $summary:literal,
+            source: $source:literal $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Default, Clone, Copy)]
+        pub struct $name;
+
+        $crate::declare_rule!(@meta $name, [$($doc),*], $code, $kebab, $group, $severity, $enabled, $summary, $source);
+    };
+    (
+        $(#[doc = $doc:literal])*
+        pub struct $name:ident {
+            code: $code:literal,
+            name: $kebab:literal,
+            group: $group:literal,
+            severity: $severity:ident,
+            enabled: $enabled:literal,
+            summary: $summary:literal,
+            source: $source:literal,
+            state: { $($field:ident: $ty:ty),* $(,)? } $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Default)]
+        pub struct $name {
+            $($field: $ty),*
+        }
+
+        $crate::declare_rule!(@meta $name, [$($doc),*], $code, $kebab, $group, $severity, $enabled, $summary, $source);
     };
 }
 

@@ -2,7 +2,14 @@
 //! lists of codes live in the TOML packs under `rules/` instead.
 
 pub mod claim;
+pub mod combinations;
 pub mod data;
+pub mod demographics;
+pub mod describe;
+pub mod memo;
+pub mod notes;
+pub mod poa;
+pub mod sequencing;
 pub mod validity;
 
 use crate::engine::rule::NativeRule;
@@ -24,5 +31,13 @@ pub fn native_rules() -> Vec<Box<dyn NativeRule>> {
         Box::new(validity::non_billable_code::NonBillableCode),
         Box::new(validity::missing_seventh_character::MissingSeventhCharacter),
         Box::new(validity::code_not_valid_on_service_date::CodeNotValidOnServiceDate),
+        Box::new(sequencing::code_first_order::CodeFirstOrder),
+        Box::new(sequencing::missing_underlying_code::MissingUnderlyingCode),
+        Box::new(combinations::excludes1_conflict::Excludes1Conflict),
+        Box::new(demographics::age_conflict::AgeConflict::default()),
+        Box::new(demographics::sex_conflict::SexConflict),
+        Box::new(poa::invalid_poa_indicator::InvalidPoaIndicator),
+        Box::new(poa::missing_poa_indicator::MissingPoaIndicator::default()),
+        Box::new(poa::poa_exempt_misuse::PoaExemptMisuse::default()),
     ]
 }

@@ -1,0 +1,280 @@
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crate::claims::{Diagnosis, DxRole};
+use crate::codeset::code::CodeKey;
+use crate::codeset::registry::Edition;
+use crate::codeset::version::{NoteKind, NoteOrigin, Version};
+use crate::declare_rule;
+use crate::engine::context::ClaimContext;
+use crate::engine::diagnostic::RuleMeta;
+use crate::engine::emit::Emitter;
+use crate::engine::rule::NativeRule;
+use crate::rules::describe::{date_is_covered, titled, with_lead};
+use crate::rules::memo::{Blocks, Memo, memo_key};
+use crate::rules::notes::{NoteRefs, content_words, parse_note, same_word};
+use crate::rules::sequencing::code_first::origin_label;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags two codes on one claim when an Excludes1 note of one of them
+    /// names the other. The notes are those of the release in force on the
+    /// service date: the code's own and those it inherits from its category,
+    /// subcategories, section and chapter. The finding is reported once per
+    /// pair, on the code listed later, and quotes the note.
+    ///
+    /// References are read as the tabular writes them: `(E10.-)`,
+    /// `(O24.4-)`, `(O10-O11, O13-O16)`, `(E08-E13 with .42)`, `(B27.0-B27.9
+    /// with fifth character 1)`. Parts of a note that name no code are
+    /// skipped. Excludes2 notes ("not included here") never count: both codes
+    /// may be reported together.
+    ///
+    /// A reference to one code excludes that code. A reference to a range or
+    /// a whole category names where the excluded condition is classified, so
+    /// a code there is excluded only when its title or inclusion terms share
+    /// a word with the note: M40's "postprocedural kyphosis and lordosis
+    /// (M96.-)" excludes M96.3 (postlaminectomy kyphosis) but not M96.1
+    /// (postlaminectomy syndrome).
+    ///
+    /// Dates without a loaded release use the nearest release's notes;
+    /// claims dated before 2015-10-01 are not checked.
+    ///
+    /// ## Why is this bad?
+    /// Excludes1 means "not coded here": the two codes describe conditions
+    /// that cannot occur together (type 1 and type 2 diabetes), or one code
+    /// already includes what the other describes (E11.42, diabetic
+    /// polyneuropathy, includes the polyneuropathy that G63 would add).
+    /// Payers' edits reject such pairs.
+    ///
+    /// The guidelines allow one exception: when the two conditions are
+    /// unrelated to each other, both may be reported (Guidelines I.A.12.a,
+    /// with the example of F45.8 and G47.63). When a finding is such a case,
+    /// the record must show it; if it is unclear, query the provider.
+    ///
+    /// ## Example
+    /// `dx1 = E10.9, dx2 = E11.9`: E11 has Excludes1 "type 1 diabetes
+    /// mellitus (E10.-)".
+    ///
+    /// `dx1 = E11.42, dx2 = G63`: G63 has Excludes1 "diabetes mellitus
+    /// (E08-E13 with .42)".
+    ///
+    /// ## Fix
+    /// Keep the code that the documentation supports (`E11.42` alone), or
+    /// document that the two conditions are unrelated.
+    ///
+    /// ## References
+    /// ICD-10-CM Official Guidelines FY2025, I.A.12.a (Excludes1, and the
+    /// exception for unrelated conditions) and I.A.12.b (Excludes2); the
+    /// Excludes1 notes of the Tabular List.
+    pub struct Excludes1Conflict {
+        code: "DX302",
+        name: "excludes1-conflict",
+        group: "combinations",
+        severity: Error,
+        enabled: true,
+        summary: "Two codes on one claim where an Excludes1 note of one names the other",
+        source: "ICD-10-CM Official Guidelines I.A.12.a; Tabular List Excludes1 notes",
+    }
+}
+
+/// One Excludes1 note that applies to a code, with the codes it names.
+#[derive(Debug)]
+struct Exclusion {
+    /// Where it is written: `E11`, `section G60-G65`, `chapter 15`.
+    origin: String,
+    /// The note, after its heading when it has one.
+    text: String,
+    refs: NoteRefs,
+    /// Parallel to `refs.refs`: the reference names a range, category or
+    /// subcategory, not one billable code.
+    broad: Vec<bool>,
+    /// The words the note describes the excluded condition with.
+    words: Vec<String>,
+    /// The two-character prefixes of the codes it names.
+    blocks: Blocks,
+}
+
+impl Exclusion {
+    /// Does the note exclude `key`? A reference to one code decides alone.
+    /// A reference to a range or a whole category names where the excluded
+    /// condition is classified, not every code there: the code's own title
+    /// or inclusion terms (or those of its parents below the referenced
+    /// level) must share a word with the note. `postprocedural kyphosis and
+    /// lordosis (M96.-)` excludes M96.3, postlaminectomy kyphosis, but not
+    /// M96.1, postlaminectomy syndrome.
+    fn excludes(&self, ed: &Edition<'_>, key: CodeKey) -> bool {
+        self.blocks.contains(key)
+            && self.refs.refs.iter().zip(&self.broad).any(|(r, broad)| {
+                r.matches(key)
+                    && (!broad
+                        || self.words.is_empty()
+                        || described(ed, key, r.level(), &self.words))
+            })
+    }
+}
+
+/// Do the title or inclusion terms of `key`, or of its parents longer than
+/// `level`, share a word with `words`? Codes the release does not list
+/// count as described.
+fn described(ed: &Edition<'_>, key: CodeKey, level: usize, words: &[String]) -> bool {
+    let Some(entry) = ed.entry(key) else {
+        return true;
+    };
+    let chain =
+        std::iter::once(entry).chain(entry.ancestors().take_while(|e| e.key().len() > level));
+    for e in chain {
+        let title = e.title();
+        let texts = std::iter::once(title.as_ref()).chain(e.notes(NoteKind::InclusionTerm));
+        for text in texts {
+            if content_words(text)
+                .iter()
+                .any(|w| words.iter().any(|n| same_word(w, n)))
+            {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// The Excludes1 notes of one code, with the prefixes of the codes they
+/// name, to pass over most pairs without reading the notes.
+#[derive(Debug)]
+struct CodeExclusions {
+    blocks: Blocks,
+    list: Vec<Exclusion>,
+}
+
+impl CodeExclusions {
+    fn find(&self, ed: &Edition<'_>, key: CodeKey) -> Option<&Exclusion> {
+        if !self.blocks.contains(key) {
+            return None;
+        }
+        self.list.iter().find(|e| e.excludes(ed, key))
+    }
+}
+
+thread_local! {
+    static MEMO: RefCell<Memo<Option<Rc<CodeExclusions>>>> = RefCell::new(Memo::default());
+}
+
+/// The Excludes1 notes of `key` that name codes. A reference that names
+/// `key` itself is dropped: a note cannot exclude the code it is written for.
+fn exclusions(version: &Version, key: CodeKey) -> Option<Rc<CodeExclusions>> {
+    let entry = version.get(key)?;
+    let mut list: Vec<Exclusion> = Vec::new();
+    // A note that ends in a colon and names no code heads the notes after
+    // it on the same code: `polyneuropathy (in):` above `diabetes mellitus
+    // (E08-E13 with .42)`.
+    let mut heading: Option<(NoteOrigin<'_>, &str)> = None;
+    for note in entry.inherited_notes(NoteKind::Excludes1) {
+        let mut refs = parse_note(note.text, version);
+        if refs.is_empty() {
+            heading = note
+                .text
+                .trim_end()
+                .ends_with(':')
+                .then_some((note.from, note.text.trim()));
+            continue;
+        }
+        refs.refs.retain(|r| !r.matches(key));
+        if refs.refs.is_empty() {
+            continue;
+        }
+        let text = match heading {
+            Some((from, h)) if from == note.from => with_lead(h, note.text),
+            _ => note.text.trim().to_string(),
+        };
+        let broad = refs.refs.iter().map(|r| r.is_broad(version)).collect();
+        let words = content_words(&text);
+        let blocks = refs.blocks();
+        list.push(Exclusion {
+            origin: origin_label(note.from),
+            text,
+            refs,
+            broad,
+            words,
+            blocks,
+        });
+    }
+    let mut blocks = Blocks::default();
+    for e in &list {
+        blocks.union(&e.blocks);
+    }
+    (!list.is_empty()).then(|| Rc::new(CodeExclusions { blocks, list }))
+}
+
+impl NativeRule for Excludes1Conflict {
+    fn meta(&self) -> RuleMeta {
+        Self::rule_meta()
+    }
+
+    fn check(&self, ctx: &ClaimContext<'_>, out: &mut Emitter<'_>) {
+        if !date_is_covered(ctx) {
+            return;
+        }
+        let ed = &ctx.edition;
+        let version = ed.version();
+        // Each code once, at its first occurrence: a repeated code is
+        // `duplicate-code`'s finding, and each pair is judged once.
+        let mut coded: Vec<(&Diagnosis, CodeKey)> = Vec::with_capacity(ctx.claim.diagnoses.len());
+        let mut blocks = Blocks::default();
+        for (dx, key, _) in ctx.codes() {
+            if matches!(dx.role, DxRole::Sequenced | DxRole::ExternalCause)
+                && !coded.iter().any(|(_, k)| *k == key)
+            {
+                coded.push((dx, key));
+                blocks.insert(key);
+            }
+        }
+        if coded.len() < 2 {
+            return;
+        }
+        let notes: Vec<Option<Rc<CodeExclusions>>> = MEMO.with(|memo| {
+            let mut memo = memo.borrow_mut();
+            coded
+                .iter()
+                .map(|(_, key)| {
+                    let found = memo
+                        .entry(memo_key(version, *key))
+                        .or_insert_with(|| exclusions(version, *key));
+                    found
+                        .as_ref()
+                        .filter(|ex| ex.blocks.intersects(&blocks))
+                        .cloned()
+                })
+                .collect()
+        });
+        if notes.iter().all(Option::is_none) {
+            return;
+        }
+        for (j, ((later, later_key), later_ex)) in coded.iter().zip(&notes).enumerate() {
+            for ((earlier, earlier_key), earlier_ex) in coded[..j].iter().zip(&notes[..j]) {
+                let Some(note) = later_ex
+                    .as_ref()
+                    .and_then(|ex| ex.find(ed, *earlier_key))
+                    .or_else(|| earlier_ex.as_ref().and_then(|ex| ex.find(ed, *later_key)))
+                else {
+                    continue;
+                };
+                let place = if earlier.position > 0 {
+                    format!("position {}", earlier.position)
+                } else {
+                    "external cause column".to_string()
+                };
+                out.diagnosis(
+                    later,
+                    format!(
+                        "{} is reported with {earlier_key} ({place}), but the note at {} says \"{}\"",
+                        titled(ed, *later_key),
+                        note.origin,
+                        with_lead("Excludes1:", &note.text)
+                    ),
+                )
+                .with_help(
+                    "keep the code the record supports; both stand only when the conditions are unrelated (Guidelines I.A.12.a)",
+                );
+            }
+        }
+    }
+}
