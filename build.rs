@@ -31,6 +31,10 @@ mod fast_hash;
 mod model;
 
 #[allow(dead_code)]
+#[path = "src/codeset/expand.rs"]
+mod expand;
+
+#[allow(dead_code)]
 #[path = "src/codeset/tabular.rs"]
 mod tabular;
 
@@ -63,11 +67,12 @@ use std::{env, fs};
 use code::CodeKey;
 use model::CodeSetData;
 
-const SHARED_SOURCES: [&str; 10] = [
+const SHARED_SOURCES: [&str; 11] = [
     "src/date.rs",
     "src/codeset/code.rs",
     "src/codeset/fast_hash.rs",
     "src/codeset/model.rs",
+    "src/codeset/expand.rs",
     "src/codeset/tabular.rs",
     "src/codeset/order_file.rs",
     "src/codeset/mce.rs",

@@ -80,62 +80,106 @@ impl std::fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 impl ConfigError {
-    fn at(path: &Path, text: &Arc<str>, span: Option<Range<usize>>, message: String, label: &str, help: Option<String>) -> ConfigError {
-        ConfigError {
+    fn at(
+        path: &Path,
+        text: &Arc<str>,
+        span: Option<Range<usize>>,
+        message: String,
+        label: &str,
+        help: Option<String>,
+    ) -> Box<ConfigError> {
+        Box::new(ConfigError {
             message: format!("{}: {message}", path.display()),
             src: Some(NamedSource::new(path.display().to_string(), text.clone())),
             span: span.map(|r| SourceSpan::from(r.start..r.end)),
             label: label.to_string(),
             help,
-        }
+        })
     }
 
-    fn plain(message: String) -> ConfigError {
-        ConfigError { message, src: None, span: None, label: String::new(), help: None }
+    fn plain(message: String) -> Box<ConfigError> {
+        Box::new(ConfigError {
+            message,
+            src: None,
+            span: None,
+            label: String::new(),
+            help: None,
+        })
     }
 }
 
 impl Config {
     /// `dxlint.toml` in `start` or the nearest folder above it.
     pub fn discover(start: &Path) -> Option<PathBuf> {
-        start.ancestors().map(|d| d.join(FILE_NAME)).find(|p| p.is_file())
+        start
+            .ancestors()
+            .map(|d| d.join(FILE_NAME))
+            .find(|p| p.is_file())
     }
 
     /// Reads and validates a config file.
-    pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ConfigError::plain(format!("cannot read config {}: {e}", path.display())))?;
+    pub fn load(path: &Path) -> Result<Config, Box<ConfigError>> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            ConfigError::plain(format!("cannot read config {}: {e}", path.display()))
+        })?;
         Config::parse(path, &text)
     }
 
     /// Parses config text; `path` names it in errors and resolves relative paths.
-    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+    pub fn parse(path: &Path, text: &str) -> Result<Config, Box<ConfigError>> {
         let text: Arc<str> = Arc::from(text);
         let raw: RawConfig = toml::from_str(&text).map_err(|e| {
-            ConfigError::at(path, &text, e.span(), e.message().to_string(), "here", Some("see the Configuration section of the README".into()))
+            ConfigError::at(
+                path,
+                &text,
+                e.span(),
+                e.message().to_string(),
+                "here",
+                Some("see the Configuration section of the README".into()),
+            )
         })?;
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let resolve = |p: &String| base.join(p);
         let mut severity = Vec::new();
         for (selector, sev) in &raw.severity {
             let level = Severity::parse(sev.get_ref()).ok_or_else(|| {
-                ConfigError::at(path, &text, Some(sev.span()), format!("unknown severity `{}`", sev.get_ref()), "severity", Some("use \"error\", \"warning\" or \"info\"".into()))
+                ConfigError::at(
+                    path,
+                    &text,
+                    Some(sev.span()),
+                    format!("unknown severity `{}`", sev.get_ref()),
+                    "severity",
+                    Some("use \"error\", \"warning\" or \"info\"".into()),
+                )
             })?;
             severity.push((selector.clone(), level));
         }
         let claim_type = match &raw.claim_type {
             None => None,
             Some(t) => Some(parse_claim_type(t.get_ref()).ok_or_else(|| {
-                ConfigError::at(path, &text, Some(t.span()), format!("unknown claim type `{}`", t.get_ref()), "claim type", Some("use inpatient, outpatient or professional".into()))
+                ConfigError::at(
+                    path,
+                    &text,
+                    Some(t.span()),
+                    format!("unknown claim type `{}`", t.get_ref()),
+                    "claim type",
+                    Some("use inpatient, outpatient or professional".into()),
+                )
             })?),
         };
         let mut selectors: Vec<(Spanned<String>, &'static str)> = Vec::new();
         if let Some(list) = &raw.select {
             selectors.extend(list.iter().cloned().map(|s| (s, "select")));
         }
-        selectors.extend(raw.extend_select.iter().cloned().map(|s| (s, "extend-select")));
+        selectors.extend(
+            raw.extend_select
+                .iter()
+                .cloned()
+                .map(|s| (s, "extend-select")),
+        );
         selectors.extend(raw.ignore.iter().cloned().map(|s| (s, "ignore")));
-        let plain = |v: &[Spanned<String>]| v.iter().map(|s| s.get_ref().clone()).collect::<Vec<_>>();
+        let plain =
+            |v: &[Spanned<String>]| v.iter().map(|s| s.get_ref().clone()).collect::<Vec<_>>();
         Ok(Config {
             path: Some(path.to_path_buf()),
             selection: Selection {
@@ -156,24 +200,42 @@ impl Config {
 
     /// Checks that every selector and severity key names a rule of the
     /// catalog, pointing at the first that does not.
-    pub fn validate(&self, catalog: &Catalog) -> Result<(), ConfigError> {
-        let (Some(path), Some(text)) = (&self.path, &self.source) else { return Ok(()) };
+    pub fn validate(&self, catalog: &Catalog) -> Result<(), Box<ConfigError>> {
+        let (Some(path), Some(text)) = (&self.path, &self.source) else {
+            return Ok(());
+        };
         for (s, key) in &self.selectors {
             if catalog.matching(s.get_ref()).is_empty() {
-                return Err(unknown_rule(path, text, s.get_ref(), Some(s.span()), key, catalog));
+                return Err(unknown_rule(
+                    path,
+                    text,
+                    s.get_ref(),
+                    Some(s.span()),
+                    key,
+                    catalog,
+                ));
             }
         }
         for (selector, _) in &self.selection.severity {
             if catalog.matching(selector).is_empty() {
                 let span = find_key(text, selector);
-                return Err(unknown_rule(path, text, selector, span, "severity", catalog));
+                return Err(unknown_rule(
+                    path, text, selector, span, "severity", catalog,
+                ));
             }
         }
         Ok(())
     }
 }
 
-fn unknown_rule(path: &Path, text: &Arc<str>, name: &str, span: Option<Range<usize>>, key: &str, catalog: &Catalog) -> ConfigError {
+fn unknown_rule(
+    path: &Path,
+    text: &Arc<str>,
+    name: &str,
+    span: Option<Range<usize>>,
+    key: &str,
+    catalog: &Catalog,
+) -> Box<ConfigError> {
     let close = catalog
         .rules()
         .map(|r| (strsim::levenshtein(&r.name, name), r.name.clone()))
@@ -183,13 +245,22 @@ fn unknown_rule(path: &Path, text: &Arc<str>, name: &str, span: Option<Range<usi
         Some((_, n)) => format!("did you mean `{n}`? `dxlint rules` lists every rule"),
         None => "`dxlint rules` lists every rule code, name and group".to_string(),
     };
-    ConfigError::at(path, text, span, format!("`{name}` in {key} names no rule"), "unknown rule", Some(help))
+    ConfigError::at(
+        path,
+        text,
+        span,
+        format!("`{name}` in {key} names no rule"),
+        "unknown rule",
+        Some(help),
+    )
 }
 
 /// The span of a table key as written (quoted or bare), for errors on keys.
 fn find_key(text: &str, key: &str) -> Option<Range<usize>> {
     let quoted = format!("\"{key}\"");
-    text.find(&quoted).map(|i| i..i + quoted.len()).or_else(|| text.find(key).map(|i| i..i + key.len()))
+    text.find(&quoted)
+        .map(|i| i..i + quoted.len())
+        .or_else(|| text.find(key).map(|i| i..i + key.len()))
 }
 
 /// `inpatient`, `outpatient`, `professional` (any case).

@@ -141,7 +141,11 @@ impl Date {
     /// The ICD-10-CM fiscal year a service date falls in (FY N runs from
     /// N-1-10-01 to N-09-30).
     pub fn fiscal_year(self) -> u16 {
-        if self.month >= 10 { self.year + 1 } else { self.year }
+        if self.month >= 10 {
+            self.year + 1
+        } else {
+            self.year
+        }
     }
 }
 
@@ -228,7 +232,16 @@ mod tests {
     #[test]
     fn parses_every_accepted_spelling() {
         let want = Date::ymd(2025, 3, 14);
-        for s in ["2025-03-14", "20250314", "03/14/2025", "3/14/2025", "14-Mar-2025", "14-MAR-2025", " 2025-03-14 ", "2025-03-14 08:01:18"] {
+        for s in [
+            "2025-03-14",
+            "20250314",
+            "03/14/2025",
+            "3/14/2025",
+            "14-Mar-2025",
+            "14-MAR-2025",
+            " 2025-03-14 ",
+            "2025-03-14 08:01:18",
+        ] {
             assert_eq!(Date::parse(s), Ok(want), "{s}");
         }
     }

@@ -6,10 +6,10 @@
 #![forbid(unsafe_code)]
 
 pub mod claims;
+pub mod cli;
 pub mod codeset;
+pub mod config;
 pub mod date;
 pub mod engine;
 pub mod report;
-pub mod cli;
-pub mod config;
 pub mod rules;

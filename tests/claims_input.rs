@@ -772,3 +772,114 @@ fn member_fallback_does_not_override_claim_cells() {
     };
     assert_eq!(c.service_date.unwrap().value, Err(DateError::Empty));
 }
+
+/// Reads bytes in small uneven pieces, to cross buffer refills anywhere.
+struct Chunked {
+    data: Vec<u8>,
+    pos: usize,
+    step: usize,
+}
+
+impl Read for Chunked {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = (1 + self.pos % self.step)
+            .min(buf.len())
+            .min(self.data.len() - self.pos);
+        buf[..n].copy_from_slice(&self.data[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+#[test]
+fn arbitrary_bytes_never_panic_and_rows_are_accounted_for() {
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let alphabet: &[&[u8]] = &[
+        b",",
+        b"|",
+        b"\t",
+        b"\"",
+        b"\"\"",
+        b"\n",
+        b"\r\n",
+        b"\r",
+        b" ",
+        b"A01.1",
+        b"e119",
+        b"9",
+        b"icd-9-cm",
+        b"icd-10-pcs",
+        b"2024-01-01",
+        b"17-Jan-1942",
+        b"\xef\xbb\xbf",
+        b"\xff",
+        b"\xc3\xa9",
+        b"x",
+        b"",
+    ];
+    let headers: &[&[u8]] = &[
+        b"claim_id,dx1,dx2,poa1,code_type,service_date,age,sex\n",
+        b"CLM_ID|PRNCPAL_DGNS_CD|ICD_DGNS_CD1|ICD_DGNS_VRSN_CD1|FST_DGNS_E_CD|ICD_DGNS_E_CD1\n",
+        b"claim_id\tseq\tcode\tpoa\n",
+        b"\xef\xbb\xbfclaim_id,\"dx\n1\",dx2\r\n",
+    ];
+    for round in 0..400 {
+        let mut data = headers[round % headers.len()].to_vec();
+        for _ in 0..(next() % 300) {
+            data.extend_from_slice(alphabet[(next() % alphabet.len() as u64) as usize]);
+        }
+        for keep in [false, true] {
+            let opts = InputOptions {
+                keep_source_lines: keep,
+                ..InputOptions::default()
+            };
+            let input = Chunked {
+                data: data.clone(),
+                pos: 0,
+                step: 1 + (next() % 7) as usize,
+            };
+            let Ok(mut r) = ClaimReader::open(0, "fuzz.csv", Box::new(input), &opts, None) else {
+                continue;
+            };
+            let mut malformed = 0;
+            while let Some(ev) = r.next_event() {
+                match ev {
+                    Event::Malformed(m) => {
+                        malformed += 1;
+                        assert!(m.loc.line >= 2 && m.loc.column >= 1, "{m:?}");
+                    }
+                    Event::Claim(c) => {
+                        assert!(c.line >= 2);
+                        for d in &c.diagnoses {
+                            assert!(d.code.loc.line >= c.line && d.code.loc.column >= 1);
+                        }
+                    }
+                }
+            }
+            let s = r.stats();
+            assert_eq!(
+                s.rows_read,
+                s.rows_checked + s.rows_rejected,
+                "round {round}: {s:?}"
+            );
+            assert_eq!(s.rows_rejected, malformed);
+        }
+    }
+}
+
+#[test]
+fn readers_and_events_can_move_to_worker_threads() {
+    fn send<T: Send>() {}
+    fn sync<T: Sync>() {}
+    send::<ClaimReader<'static>>();
+    send::<Event>();
+    sync::<Members>();
+    send::<dxlint::claims::InputError>();
+    sync::<dxlint::claims::InputError>();
+}

@@ -3,7 +3,7 @@
 //! They are read in place and never copied into the repository.
 
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use dxlint::claims::{
     Claim, ClaimReader, ClaimType, CodeSystem, DxRole, Event, FileStats, InputOptions, Members,
@@ -21,7 +21,7 @@ fn realworld() -> Option<PathBuf> {
 }
 
 fn read_all(
-    dir: &PathBuf,
+    dir: &Path,
     rel: &str,
     file: u32,
     members: Option<&Members>,
@@ -47,7 +47,7 @@ fn read_all(
     (claims, stats)
 }
 
-fn members(dir: &PathBuf, rels: &[&str], first_id: u32) -> Members {
+fn members(dir: &Path, rels: &[&str], first_id: u32) -> Members {
     let files = rels.iter().enumerate().map(|(i, rel)| {
         let path = dir.join(rel);
         let name = path.to_str().unwrap().to_string();

@@ -63,8 +63,9 @@ fn load_full_xml_at_run_time() {
     let elapsed = start.elapsed();
     assert_eq!(v.len(), 98_186);
     println!(
-        "Version::load(icd10cm_tabular_2026.xml.gz): {elapsed:?}, blob {} bytes",
-        v.blob_size()
+        "Version::load(icd10cm_tabular_2026.xml.gz): {elapsed:?}, blob {} + strings {} bytes",
+        v.blob_size(),
+        v.string_table_size()
     );
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/icd10cm_order_2025.txt.gz");
     let start = Instant::now();

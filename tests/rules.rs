@@ -32,7 +32,10 @@ rule_fixture!(invalid_code_format, "invalid-code-format");
 rule_fixture!(unknown_code, "unknown-code");
 rule_fixture!(non_billable_code, "non-billable-code");
 rule_fixture!(missing_seventh_character, "missing-seventh-character");
-rule_fixture!(code_not_valid_on_service_date, "code-not-valid-on-service-date");
+rule_fixture!(
+    code_not_valid_on_service_date,
+    "code-not-valid-on-service-date"
+);
 rule_fixture!(duplicate_code, "duplicate-code");
 rule_fixture!(no_diagnosis, "no-diagnosis");
 rule_fixture!(diagnosis_gap, "diagnosis-gap");

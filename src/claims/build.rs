@@ -174,32 +174,60 @@ impl<R: Read> RowCtx<'_, R> {
     /// Adds the diagnoses of a wide row to `claim`: sequenced, then
     /// admitting, reason for visit, external cause.
     pub fn wide_diagnoses(&self, claim: &mut Claim) -> Result<(), RowFault> {
+        let filled = self
+            .map
+            .diagnosis_columns()
+            .filter(|&c| self.rec.field_len(c) > 0)
+            .count();
+        claim.diagnoses.reserve_exact(filled);
         let claim_level = claim.code_type.as_ref().map(|c| c.value.clone());
         let cl = claim_level.as_ref();
-        let mut out = Series {
-            diagnoses: &mut claim.diagnoses,
-            gaps: Some(&mut claim.gaps),
-            pending: Vec::new(),
-        };
-        self.series(&self.map.sequenced, DxRole::Sequenced, cl, &mut out)?;
-        let mut out = Series {
-            diagnoses: &mut claim.diagnoses,
-            gaps: None,
-            pending: Vec::new(),
-        };
+        self.series(
+            &self.map.sequenced,
+            DxRole::Sequenced,
+            cl,
+            &mut claim.diagnoses,
+            Some(&mut claim.gaps),
+        )?;
         if let Some(col) = &self.map.admitting {
-            self.single(col, DxRole::Admitting, cl, &mut out)?;
+            self.single(col, DxRole::Admitting, cl, &mut claim.diagnoses)?;
         }
         for col in &self.map.reason_for_visit {
-            self.single(col, DxRole::ReasonForVisit, cl, &mut out)?;
+            self.single(col, DxRole::ReasonForVisit, cl, &mut claim.diagnoses)?;
         }
         self.series(
             &self.map.external_cause,
             DxRole::ExternalCause,
             cl,
-            &mut out,
+            &mut claim.diagnoses,
+            None,
         )?;
         Ok(())
+    }
+
+    fn loc(&self, col: usize) -> CellLoc {
+        self.rec.loc(col).unwrap_or_else(|| self.rec.row_loc())
+    }
+
+    fn diagnosis(
+        &self,
+        col: &DxColumn,
+        text: &str,
+        role: DxRole,
+        position: u16,
+        cl: Option<&CodeSystem>,
+    ) -> Result<Diagnosis, RowFault> {
+        Ok(Diagnosis {
+            code: Cell {
+                loc: self.loc(col.code),
+                raw: text.to_string(),
+                value: CodeKey::parse(text),
+            },
+            role,
+            position,
+            poa: self.poa(col.poa)?,
+            code_system: self.dx_system(col.version, cl)?,
+        })
     }
 
     fn single(
@@ -207,56 +235,61 @@ impl<R: Read> RowCtx<'_, R> {
         col: &DxColumn,
         role: DxRole,
         cl: Option<&CodeSystem>,
-        out: &mut Series<'_>,
+        out: &mut Vec<Diagnosis>,
     ) -> Result<(), RowFault> {
-        if let Some((loc, text)) = self.filled(Some(col.code))? {
-            out.diagnoses.push(Diagnosis {
-                code: Cell {
-                    loc,
-                    raw: text.to_string(),
-                    value: CodeKey::parse(text),
-                },
-                role,
-                position: 0,
-                poa: self.poa(col.poa)?,
-                code_system: self.dx_system(col.version, cl)?,
-            });
+        if self.rec.field_len(col.code) == 0 {
+            return Ok(());
+        }
+        let text = field_str(self.rec, col.code)?;
+        if !text.is_empty() {
+            out.push(self.diagnosis(col, text, role, 0, cl)?);
         }
         Ok(())
     }
 
     /// One series of diagnosis columns (see [`DxSeries`]). Sequenced
-    /// diagnoses get slot positions and gaps; other roles get position 0.
+    /// diagnoses get slot positions, and empty slots before a filled one go
+    /// to `gaps`; other roles get position 0.
     fn series(
         &self,
         s: &DxSeries,
         role: DxRole,
         cl: Option<&CodeSystem>,
-        out: &mut Series<'_>,
+        out: &mut Vec<Diagnosis>,
+        mut gaps: Option<&mut Vec<CellLoc>>,
     ) -> Result<(), RowFault> {
         let sequenced = role == DxRole::Sequenced;
+        let has_lead = usize::from(s.lead.is_some());
+        let slot = |k: usize| {
+            if k < has_lead {
+                s.lead.as_ref()
+            } else {
+                s.numbered.get(k - has_lead)
+            }
+        };
         let mut position: u16 = 0;
-        let mut lead_text: Option<&str> = None;
+        let mut lead_text = "";
         let mut lead_index: Option<usize> = None;
-        let slots = s
-            .lead
-            .iter()
-            .map(|c| (c, true))
-            .chain(s.numbered.iter().map(|c| (c, false)));
-        for (k, (col, is_lead)) in slots.enumerate() {
-            let Some((loc, text)) = self.text(Some(col.code))? else {
-                continue;
+        // The slot that is the lead's own (CCW ICD_DGNS_CD1), and the first
+        // empty slot since the last filled one.
+        let mut merged: Option<usize> = None;
+        let mut empty_from: Option<usize> = None;
+        for k in 0..has_lead + s.numbered.len() {
+            let Some(col) = slot(k) else { break };
+            // Most diagnosis cells of a wide row are empty: skip decoding them.
+            let text = if self.rec.field_len(col.code) == 0 {
+                ""
+            } else {
+                field_str(self.rec, col.code)?
             };
-            if is_lead {
-                lead_text = Some(text);
+            if k < has_lead {
+                lead_text = text;
             } else if s.first_repeats_lead
                 && k == 1
-                && (text.is_empty() || same_code(text, lead_text.unwrap_or("")))
+                && (text.is_empty() || same_code(text, lead_text))
             {
-                // The lead's own slot (CCW ICD_DGNS_CD1 repeating PRNCPAL_DGNS_CD).
-                if let Some(i) = lead_index
-                    && let (Some(lead), Some(d)) = (&s.lead, out.diagnoses.get_mut(i))
-                {
+                merged = Some(k);
+                if let (Some(lead), Some(d)) = (&s.lead, lead_index.and_then(|i| out.get_mut(i))) {
                     if lead.poa.is_none() && col.poa.is_some() {
                         d.poa = self.poa(col.poa)?;
                     }
@@ -270,39 +303,20 @@ impl<R: Read> RowCtx<'_, R> {
                 position = position.saturating_add(1);
             }
             if text.is_empty() {
-                if sequenced {
-                    out.pending.push(loc);
-                }
+                empty_from.get_or_insert(k);
                 continue;
             }
-            if let Some(gaps) = out.gaps.as_deref_mut() {
-                gaps.append(&mut out.pending);
+            if let (Some(from), Some(gaps)) = (empty_from.take(), gaps.as_deref_mut()) {
+                let empties = (from..k).filter(|&j| Some(j) != merged);
+                gaps.extend(empties.filter_map(&slot).map(|c| self.loc(c.code)));
             }
-            if is_lead {
-                lead_index = Some(out.diagnoses.len());
+            if k < has_lead {
+                lead_index = Some(out.len());
             }
-            out.diagnoses.push(Diagnosis {
-                code: Cell {
-                    loc,
-                    raw: text.to_string(),
-                    value: CodeKey::parse(text),
-                },
-                role,
-                position: if sequenced { position } else { 0 },
-                poa: self.poa(col.poa)?,
-                code_system: self.dx_system(col.version, cl)?,
-            });
+            out.push(self.diagnosis(col, text, role, if sequenced { position } else { 0 }, cl)?);
         }
-        out.pending.clear();
         Ok(())
     }
-}
-
-/// Where a series' diagnoses go, with the empty cells not yet known to be gaps.
-struct Series<'c> {
-    diagnoses: &'c mut Vec<Diagnosis>,
-    gaps: Option<&'c mut Vec<CellLoc>>,
-    pending: Vec<CellLoc>,
 }
 
 /// Two cells hold the same code (normalised), or the same text.

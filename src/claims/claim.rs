@@ -126,8 +126,9 @@ pub enum CodeSystem {
 #[derive(Clone, Debug)]
 pub struct Claim {
     pub file: FileId,
-    /// The claim id as written; `None` when the file has no claim id column
-    /// (each row is then its own claim).
+    /// The claim id as written (trimmed); `None` when the file has no claim
+    /// id column or the row's claim id cell is empty (each such row is then
+    /// its own claim).
     pub id: Option<String>,
     /// The 1-based physical line of the claim's first row.
     pub line: u64,

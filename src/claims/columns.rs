@@ -23,6 +23,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
+use super::aliases::*;
 use super::error::InputError;
 
 /// How diagnoses are laid out in a file.
@@ -147,285 +148,6 @@ pub fn normalize(name: &str) -> String {
         .flat_map(char::to_lowercase)
         .collect()
 }
-
-const CLAIM_ID: &[&str] = &[
-    "claimid",
-    "clmid",
-    "encounterid",
-    "claimnumber",
-    "claimno",
-    "claimnbr",
-    "claimidentifier",
-    "encounternumber",
-    "visitid",
-];
-const MEMBER_ID: &[&str] = &[
-    "personid",
-    "memberid",
-    "patientid",
-    "beneid",
-    "mrn",
-    "beneficiaryid",
-    "enrolleeid",
-    "membernumber",
-    "patientnumber",
-];
-const SERVICE_DATE: &[&str] = &[
-    "servicedate",
-    "dos",
-    "dateofservice",
-    "fromdate",
-    "servicefromdate",
-    "claimstartdate",
-    "clmfromdt",
-    "claimfromdate",
-    "startdate",
-    "encounterdate",
-    "visitdate",
-    "admissiondate",
-    "admitdate",
-    "clmadmsndt",
-];
-const THROUGH_DATE: &[&str] = &[
-    "throughdate",
-    "thrudate",
-    "todate",
-    "servicetodate",
-    "servicethroughdate",
-    "claimenddate",
-    "clmthrudt",
-    "claimthroughdate",
-    "claimthrudate",
-    "claimtodate",
-    "enddate",
-    "dischargedate",
-];
-const BIRTH_DATE: &[&str] = &[
-    "birthdate",
-    "dob",
-    "dateofbirth",
-    "benebirthdt",
-    "birthdt",
-    "patientdob",
-    "patientbirthdate",
-    "memberdob",
-    "memberbirthdate",
-];
-const AGE: &[&str] = &[
-    "age",
-    "patientage",
-    "ageyears",
-    "ageinyears",
-    "ageatservice",
-    "memberage",
-];
-const SEX: &[&str] = &[
-    "sex",
-    "gender",
-    "benesexidentcd",
-    "patientsex",
-    "patientgender",
-    "membersex",
-    "membergender",
-    "sexcode",
-    "gendercode",
-    "sexcd",
-];
-const CLAIM_TYPE: &[&str] = &[
-    "claimtype",
-    "clmtype",
-    "claimtypecode",
-    "claimtypecd",
-    "formtype",
-];
-const BILL_TYPE: &[&str] = &[
-    "billtype",
-    "billtypecode",
-    "typeofbill",
-    "tob",
-    "billtypecd",
-];
-const CCW_CLAIM_TYPE: &[&str] = &["nchclmtypecd"];
-const CODE_TYPE: &[&str] = &[
-    "diagnosiscodetype",
-    "dxcodetype",
-    "icdversion",
-    "icdversioncode",
-    "dxversion",
-    "diagnosiscodeset",
-    "codetype",
-    "codesystem",
-    "diagnosiscodesystem",
-    "icdtype",
-    "icdindicator",
-];
-const PRINCIPAL: &[&str] = &[
-    "principaldx",
-    "pdx",
-    "prncpaldgnscd",
-    "principaldiagnosis",
-    "principaldiagnosiscode",
-    "principaldxcode",
-    "primarydx",
-    "primarydiagnosis",
-    "primarydiagnosiscode",
-    "primarydxcode",
-];
-const PRINCIPAL_POA: &[&str] = &[
-    "poaprincipal",
-    "principalpoa",
-    "principaldxpoa",
-    "pdxpoa",
-    "principaldiagnosispoa",
-    "primarydxpoa",
-];
-const PRINCIPAL_VERSION: &[&str] = &["prncpaldgnsvrsncd", "principaldxversion", "pdxversion"];
-const ADMITTING: &[&str] = &[
-    "admittingdx",
-    "admtgdgnscd",
-    "admitdx",
-    "admittingdiagnosis",
-    "admittingdiagnosiscode",
-    "admitdiagnosis",
-    "admitdiagnosiscode",
-    "admittingdxcode",
-    "admitdxcode",
-];
-const ADMITTING_VERSION: &[&str] = &["admtgdgnsvrsncd", "admittingdxversion"];
-const EXT_FIRST: &[&str] = &[
-    "fstdgnsecd",
-    "firstecode",
-    "firstexternalcause",
-    "ecode",
-    "externalcause",
-    "externalcausecode",
-];
-const EXT_FIRST_VERSION: &[&str] = &["fstdgnsevrsncd"];
-const RFV_SINGLE: &[&str] = &[
-    "reasonforvisit",
-    "rfv",
-    "reasonforvisitdx",
-    "reasonforvisitcode",
-    "patientreasonforvisit",
-];
-const SEQUENCE: &[&str] = &[
-    "seq",
-    "sequence",
-    "dxseq",
-    "dxsequence",
-    "diagnosissequence",
-    "diagnosisseq",
-    "diagseq",
-    "line",
-    "sequencenumber",
-    "seqnum",
-    "seqno",
-    "dxrank",
-    "diagnosisrank",
-    "rank",
-    "position",
-    "dxposition",
-    "diagnosisposition",
-    "dxorder",
-    "diagnosisorder",
-];
-const CODE: &[&str] = &[
-    "code",
-    "dx",
-    "dxcode",
-    "diagnosiscode",
-    "icd10",
-    "icd10cm",
-    "icd10code",
-    "icd10cmcode",
-    "icdcode",
-    "diagnosis",
-    "diag",
-    "diagcode",
-    "icd10dx",
-    "diagnosiscd",
-];
-const LONG_POA: &[&str] = &[
-    "poa",
-    "presentonadmission",
-    "poaind",
-    "poaindicator",
-    "poaflag",
-    "poacode",
-    "poacd",
-    "dxpoa",
-    "diagnosispoa",
-    "presentonadmit",
-    "presentonadmitcode",
-];
-
-// Numbered columns: normalized name = prefix + number (+ suffix).
-const DX_PREFIXES: &[&str] = &[
-    "dx",
-    "diag",
-    "diagnosis",
-    "diagnosiscode",
-    "diagcode",
-    "dxcode",
-    "icddgnscd",
-    "icd10dx",
-    "icddx",
-    "icd10diagnosis",
-    "icd10cmdx",
-    "diagnosiscd",
-    "diagcd",
-    "dxcd",
-    "icddxcd",
-    "icd10dxcode",
-    "icd10code",
-    "icd10cm",
-    "dgnscd",
-];
-const POA_PREFIXES: &[&str] = &[
-    "poa",
-    "diagnosispoa",
-    "dxpoa",
-    "diagpoa",
-    "clmpoaindsw",
-    "poaind",
-    "poaindicator",
-    "presentonadmission",
-    "poacd",
-    "poacode",
-    "diagnosiscodepoa",
-];
-const POA_SUFFIXES: &[&str] = &["poa", "poaind", "poaindicator", "poacd"];
-const VERSION_PREFIXES: &[&str] = &[
-    "icddgnsvrsncd",
-    "dxversion",
-    "diagnosisversion",
-    "dxvrsn",
-    "dxcodetype",
-    "diagnosiscodetype",
-];
-const VERSION_SUFFIXES: &[&str] = &["version", "vrsn", "vrsncd", "codetype"];
-const EXT_PREFIXES: &[&str] = &[
-    "icddgnsecd",
-    "ecode",
-    "ecd",
-    "externalcause",
-    "externalcausecode",
-    "extcause",
-    "icd10ecode",
-];
-const EXT_POA_PREFIXES: &[&str] = &["clmepoaindsw", "ecodepoa", "externalcausepoa"];
-const EXT_VERSION_PREFIXES: &[&str] = &["icddgnsevrsncd"];
-const RFV_PREFIXES: &[&str] = &[
-    "rsnvisitcd",
-    "reasonforvisit",
-    "rfv",
-    "reasonforvisitdx",
-    "reasonforvisitcode",
-    "rfvdx",
-    "rfvcode",
-    "patientreasonforvisit",
-];
-const RFV_VERSION_PREFIXES: &[&str] = &["rsnvisitvrsncd"];
 
 /// Largest column number taken as a diagnosis number (`dx999`).
 const MAX_NUMBER: u32 = 999;
@@ -783,6 +505,16 @@ impl Mapping {
 
     pub fn headers(&self) -> &[Arc<str>] {
         &self.headers
+    }
+
+    /// The code columns of every diagnosis role (wide layout).
+    pub fn diagnosis_columns(&self) -> impl Iterator<Item = usize> + '_ {
+        self.sequenced
+            .columns()
+            .chain(self.admitting.iter())
+            .chain(self.reason_for_visit.iter())
+            .chain(self.external_cause.columns())
+            .map(|c| c.code)
     }
 
     /// Every column whose content the engine consumes, in column order
@@ -1167,5 +899,116 @@ mod tests {
         );
         assert!(toml::from_str::<ColumnMap>("colour = \"x\"").is_err());
         assert!(toml::from_str::<ColumnMap>("layout = \"tall\"").is_err());
+    }
+
+    #[test]
+    fn every_documented_alias_resolves() {
+        type Getter = fn(&Mapping) -> Option<usize>;
+        let single: &[(&str, Getter)] = &[
+            ("claim_id clm_id encounter_id claim_number claimid", |m| {
+                m.claim_id
+            }),
+            ("person_id member_id patient_id bene_id mrn", |m| {
+                m.member_id
+            }),
+            (
+                "service_date dos date_of_service from_date claim_start_date clm_from_dt admission_date",
+                |m| m.service_date,
+            ),
+            ("through_date to_date claim_end_date clm_thru_dt", |m| {
+                m.through_date
+            }),
+            ("birth_date dob date_of_birth bene_birth_dt", |m| {
+                m.birth_date
+            }),
+            ("age patient_age", |m| m.age),
+            ("sex gender bene_sex_ident_cd", |m| m.sex),
+            ("claim_type", |m| m.claim_type),
+            ("bill_type bill_type_code type_of_bill", |m| m.bill_type),
+            ("nch_clm_type_cd", |m| m.ccw_claim_type),
+            ("diagnosis_code_type dx_code_type icd_version", |m| {
+                m.code_type
+            }),
+        ];
+        for (aliases, get) in single {
+            for alias in aliases.split(' ') {
+                let m = detect(&["dx1", alias]);
+                assert_eq!(get(&m), Some(1), "{alias}");
+            }
+        }
+        for name in [
+            "dx1",
+            "dx_1",
+            "diag1",
+            "diagnosis1",
+            "diagnosis_code_1",
+            "icd_dgns_cd1",
+            "icd10_dx_1",
+            "DX12",
+        ] {
+            assert_eq!(detect(&[name]).sequenced.numbered.len(), 1, "{name}");
+        }
+        for name in [
+            "principal_dx",
+            "pdx",
+            "prncpal_dgns_cd",
+            "principal_diagnosis",
+        ] {
+            assert!(detect(&[name]).sequenced.lead.is_some(), "{name}");
+        }
+        for (dx, poa) in [
+            ("dx1", "poa1"),
+            ("dx1", "dx1_poa"),
+            ("diagnosis_code_1", "diagnosis_poa_1"),
+            ("icd_dgns_cd1", "clm_poa_ind_sw1"),
+        ] {
+            assert_eq!(
+                detect(&[dx, poa]).sequenced.numbered[0].poa,
+                Some(1),
+                "{poa}"
+            );
+        }
+        assert_eq!(
+            detect(&["pdx", "poa_principal"])
+                .sequenced
+                .lead
+                .and_then(|c| c.poa),
+            Some(1)
+        );
+        assert_eq!(
+            detect(&["icd_dgns_cd1", "icd_dgns_vrsn_cd1"])
+                .sequenced
+                .numbered[0]
+                .version,
+            Some(1)
+        );
+        for name in ["admitting_dx", "admtg_dgns_cd", "admit_dx"] {
+            assert!(detect(&["dx1", name]).admitting.is_some(), "{name}");
+        }
+        assert_eq!(
+            detect(&["dx1", "rsn_visit_cd1", "rsn_visit_cd2", "rsn_visit_cd3"])
+                .reason_for_visit
+                .len(),
+            3
+        );
+        let m = detect(&["dx1", "fst_dgns_e_cd", "icd_dgns_e_cd1", "icd_dgns_e_cd12"]);
+        assert_eq!(
+            (
+                m.external_cause.lead.map(|c| c.code),
+                m.external_cause.numbered.len()
+            ),
+            (Some(1), 2)
+        );
+        assert_eq!(detect(&["dx1", "ecode1"]).external_cause.numbered.len(), 1);
+        for seq in ["seq", "sequence", "dx_seq", "diagnosis_sequence", "line"] {
+            for code in ["code", "dx", "dx_code", "diagnosis_code", "icd10"] {
+                let m = detect(&["claim_id", seq, code, "poa"]);
+                assert_eq!(
+                    (m.layout, m.sequence, m.code, m.poa),
+                    (Layout::Long, Some(1), Some(2), Some(3)),
+                    "{seq} {code}"
+                );
+            }
+        }
     }
 }

@@ -3,7 +3,7 @@
 //! files and the user has to know which one to fix.
 //!
 //! Problems with single rows are not errors: they are
-//! [`MalformedRow`](super::source::MalformedRow) events and reading goes on.
+//! [`MalformedRow`](super::events::MalformedRow) events and reading goes on.
 
 use std::fmt;
 use std::io;

@@ -8,8 +8,8 @@
 //! (CCW's 2021 file over 2015's); an empty cell never erases a value.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::io::Read;
+use std::sync::Arc;
 
 use super::claim::{Cell, CellLoc, FileId, Sex};
 use super::columns::{BIRTH_OR_SEX_ALIASES, MEMBER_ID_ALIASES, member_file_columns};
@@ -123,6 +123,7 @@ impl Members {
                 continue;
             }
             self.rows_read += 1;
+            rec.decode();
             if let Err(fault) = self.add_row(&rec, id_col, birth_col, sex_col, headers.len()) {
                 self.rows_rejected += 1;
                 if self.malformed.len() < MALFORMED_KEPT {

@@ -3,7 +3,20 @@
 //!
 //! Data flows one way: bytes -> records (with exact cell positions) ->
 //! column mapping -> claims. Nothing here knows about rules or reports.
+//!
+//! Use: [`open_input`] a path (`-` = stdin, gzip detected), optionally
+//! [`Members::load`] member files, then [`ClaimReader::open`] and pull
+//! [`Event`]s with [`ClaimReader::next_event`]; [`ClaimReader::stats`] gives
+//! the file's accounting and [`ClaimReader::take_error`] a read failure.
+//!
+//! - [`reader`]: streaming records with exact field locations.
+//! - [`columns`]: header aliases, overrides ([`ColumnMap`]), layout.
+//! - [`source`]: rows to claims (wide grouping, long grouping).
+//! - [`members`]: birth date and sex by member id.
+//! - [`values`]: claim type, code system, age from cell text.
 
+#[rustfmt::skip]
+mod aliases;
 mod build;
 pub mod claim;
 pub mod columns;

@@ -156,7 +156,6 @@ pub struct RecordReader<R> {
     /// End of valid data in `buf`.
     end: usize,
     eof: bool,
-    at_file_start: bool,
     out: Vec<u8>,
     ends: Vec<usize>,
     nout: usize,
@@ -170,6 +169,12 @@ pub struct RecordReader<R> {
     fast: bool,
     spans: Vec<Span>,
     problem: Option<RecordProblem>,
+    /// The current record's unescaped fields as text, once [`decode`] found
+    /// them valid UTF-8 (one validation per record instead of one per field).
+    ///
+    /// [`decode`]: RecordReader::decode
+    text: String,
+    decoded: bool,
 }
 
 impl<R: Read> RecordReader<R> {
@@ -186,7 +191,6 @@ impl<R: Read> RecordReader<R> {
             pos: 0,
             end: 0,
             eof: false,
-            at_file_start: true,
             out: vec![0; INITIAL_OUT],
             ends: vec![0; INITIAL_ENDS],
             nout: 0,
@@ -202,6 +206,8 @@ impl<R: Read> RecordReader<R> {
             fast: true,
             spans: Vec::new(),
             problem: None,
+            text: String::new(),
+            decoded: false,
         };
         // Buffer the whole header line (or at least the BOM) before parsing.
         while !r.eof {
@@ -224,6 +230,13 @@ impl<R: Read> RecordReader<R> {
             }
         };
         r.core = ReaderBuilder::new().delimiter(r.delimiter).build();
+        // Skip a BOM here rather than leave it to csv_core: when a read
+        // returns nothing but the BOM, csv_core would strip it and take the
+        // empty remainder for the end of the input.
+        if r.buf[..r.end].starts_with(BOM) {
+            r.start = BOM.len();
+            r.pos = BOM.len();
+        }
         Ok(r)
     }
 
@@ -268,25 +281,10 @@ impl<R: Read> RecordReader<R> {
         }
     }
 
-    /// Skips a BOM at the very start of the input; returns where data begins.
-    fn after_bom(&mut self, from: usize) -> usize {
-        if self.at_file_start {
-            self.at_file_start = false;
-            if self
-                .buf
-                .get(from..self.pos)
-                .is_some_and(|b| b.starts_with(BOM))
-            {
-                return from + BOM.len();
-            }
-        }
-        from
-    }
-
     /// Switches to skipping an over-long record: counts its lines so far and
     /// lets its bytes go.
     fn begin_skip(&mut self) {
-        let mut s = self.after_bom(self.start);
+        let mut s = self.start;
         while s < self.pos && is_term(self.buf[s]) {
             self.lines.step(self.buf[s]);
             s += 1;
@@ -308,6 +306,7 @@ impl<R: Read> RecordReader<R> {
         self.problem = None;
         self.skipping = false;
         self.spans.clear();
+        self.decoded = false;
         loop {
             if self.pos == self.end && !self.eof {
                 if !self.skipping && self.pos - self.start > self.max_record {
@@ -372,7 +371,7 @@ impl<R: Read> RecordReader<R> {
             return;
         }
         let raw_end = self.pos;
-        let mut c0 = self.after_bom(self.start);
+        let mut c0 = self.start;
         while c0 < raw_end && is_term(self.buf[c0]) {
             self.lines.step(self.buf[c0]);
             c0 += 1;
@@ -417,15 +416,69 @@ impl<R: Read> RecordReader<R> {
         self.nend == 0
     }
 
-    /// The unescaped bytes of field `i`.
+    /// Output range of field `i`.
     #[inline]
-    pub fn field(&self, i: usize) -> Option<&[u8]> {
+    fn range(&self, i: usize) -> Option<(usize, usize)> {
         if i >= self.nend {
             return None;
         }
         let s = if i == 0 { 0 } else { *self.ends.get(i - 1)? };
-        let e = *self.ends.get(i)?;
+        Some((s, *self.ends.get(i)?))
+    }
+
+    /// The unescaped bytes of field `i`.
+    #[inline]
+    pub fn field(&self, i: usize) -> Option<&[u8]> {
+        let (s, e) = self.range(i)?;
         self.out.get(s..e)
+    }
+
+    /// The unescaped bytes of fields `first..=last` back to back (no
+    /// delimiters), for hashing a run of columns at once.
+    pub fn fields_run(&self, first: usize, last: usize) -> Option<&[u8]> {
+        let (s, _) = self.range(first)?;
+        let (_, e) = self.range(last)?;
+        self.out.get(s..e)
+    }
+
+    /// Byte length of field `i`'s unescaped content (0 when absent).
+    #[inline]
+    pub fn field_len(&self, i: usize) -> usize {
+        self.range(i).map_or(0, |(s, e)| e - s)
+    }
+
+    /// Validates the current record's fields as UTF-8 in one pass, so that
+    /// [`field_text`](RecordReader::field_text) can hand out `&str`s without
+    /// checking each field again.
+    pub fn decode(&mut self) {
+        if self.decoded {
+            return;
+        }
+        self.text.clear();
+        if let Ok(s) = std::str::from_utf8(self.out.get(..self.nout).unwrap_or_default()) {
+            self.text.push_str(s);
+            self.decoded = true;
+        }
+    }
+
+    /// Field `i` trimmed of surrounding spaces and tabs, as text; `Err` with
+    /// the offset of the first invalid byte (within the trimmed field) when
+    /// it is not UTF-8. `None` when the record has no field `i`.
+    pub fn field_text(&self, i: usize) -> Option<Result<&str, usize>> {
+        let (mut s, mut e) = self.range(i)?;
+        let out = self.out.get(..e)?;
+        while s < e && matches!(out[s], b' ' | b'\t') {
+            s += 1;
+        }
+        while e > s && matches!(out[e - 1], b' ' | b'\t') {
+            e -= 1;
+        }
+        if self.decoded
+            && let Some(t) = self.text.get(s..e)
+        {
+            return Some(Ok(t));
+        }
+        Some(std::str::from_utf8(&out[s..e]).map_err(|err| err.valid_up_to()))
     }
 
     /// Where field `i` is written.
@@ -755,5 +808,110 @@ mod tests {
         assert_eq!(r.line_text(3), Some(&b"y\""[..]));
         assert_eq!(r.last_line(), 3);
         assert_eq!(r.end_loc().column, 3);
+    }
+
+    /// Builds random records with random quoting, embedded line breaks and
+    /// line endings, then checks every field's content and that its
+    /// reported (line, column, length) points at exactly its raw text.
+    #[test]
+    fn random_records_round_trip_with_exact_spans() {
+        let mut seed: u64 = 0x1234_5678_9abc_def1;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let pieces = [
+            "a", "B20", " ", "\"", "\n", "\r\n", "\r", ",", "|", "é", "x.y",
+        ];
+        for round in 0..300 {
+            let delim = [b',', b'|', b'\t'][(round % 3) as usize];
+            let ncols = 1 + next(5) as usize;
+            let mut data: Vec<u8> = Vec::new();
+            if next(3) == 0 {
+                data.extend_from_slice(BOM);
+            }
+            // (content, raw start offset, raw length) per field per record.
+            let mut expected: Vec<Vec<(Vec<u8>, usize, usize)>> = Vec::new();
+            for r in 0..(1 + next(6)) {
+                let mut rec = Vec::new();
+                for c in 0..ncols {
+                    if c > 0 {
+                        data.push(delim);
+                    }
+                    let mut content = Vec::new();
+                    for _ in 0..next(4) {
+                        content.extend_from_slice(
+                            pieces[next(pieces.len() as u64) as usize].as_bytes(),
+                        );
+                    }
+                    let needs_quotes = content
+                        .iter()
+                        .any(|&b| b == delim || b == b'"' || b == b'\r' || b == b'\n');
+                    // A lone field that is empty would be an empty line; quote it.
+                    let quote = needs_quotes || next(4) == 0 || (ncols == 1 && content.is_empty());
+                    let start = data.len();
+                    if quote {
+                        data.push(b'"');
+                        for &b in &content {
+                            if b == b'"' {
+                                data.push(b'"');
+                            }
+                            data.push(b);
+                        }
+                        data.push(b'"');
+                    } else {
+                        data.extend_from_slice(&content);
+                    }
+                    rec.push((content, start, data.len() - start));
+                }
+                expected.push(rec);
+                data.extend_from_slice([&b"\n"[..], b"\r\n", b"\r"][(r % 3) as usize]);
+                if next(5) == 0 {
+                    data.extend_from_slice(b"\n\n");
+                }
+            }
+            // Independent line starts.
+            let mut starts = vec![if data.starts_with(BOM) { BOM.len() } else { 0 }];
+            let mut i = 0;
+            while i < data.len() {
+                if data[i] == b'\r' && data.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+                if data[i] == b'\r' || data[i] == b'\n' {
+                    starts.push(i + 1);
+                }
+                i += 1;
+            }
+            let mut r = RecordReader::new(
+                Trickle {
+                    data: &data,
+                    chunk: 1 + next(9) as usize,
+                },
+                0,
+                Some(delim),
+            )
+            .unwrap();
+            for rec in &expected {
+                assert!(r.next_record().unwrap(), "round {round}");
+                assert_eq!(r.len(), rec.len(), "round {round}");
+                for (f, (content, start, len)) in rec.iter().enumerate() {
+                    assert_eq!(
+                        r.field(f).unwrap(),
+                        content.as_slice(),
+                        "round {round} field {f}"
+                    );
+                    let l = r.loc(f).unwrap();
+                    let abs = starts[(l.line - 1) as usize] + l.column as usize - 1;
+                    assert_eq!(
+                        (abs, l.len as usize),
+                        (*start, *len),
+                        "round {round} field {f} {l:?}"
+                    );
+                }
+            }
+            assert!(!r.next_record().unwrap());
+        }
     }
 }

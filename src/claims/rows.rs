@@ -69,19 +69,17 @@ pub fn shape_fault<R: Read>(rec: &RecordReader<R>, header_len: usize) -> Option<
     None
 }
 
-/// Field `i` as trimmed text; a fault when it is not UTF-8.
+/// Field `i` as trimmed text; a fault when it is not UTF-8. Call
+/// [`RecordReader::decode`] first to validate the record once.
 pub fn field_str<R: Read>(rec: &RecordReader<R>, i: usize) -> Result<&str, RowFault> {
-    let raw = rec.field(i).unwrap_or_default();
-    match std::str::from_utf8(raw) {
-        Ok(s) => Ok(s.trim_matches([' ', '\t'])),
-        Err(e) => {
+    match rec.field_text(i) {
+        None => Ok(""),
+        Some(Ok(s)) => Ok(s),
+        Some(Err(offset)) => {
             let loc = rec.loc(i).unwrap_or_else(|| rec.row_loc());
             Err((
                 loc,
-                format!(
-                    "the field is not valid UTF-8 (invalid byte at offset {})",
-                    e.valid_up_to()
-                ),
+                format!("the field is not valid UTF-8 (invalid byte at offset {offset})"),
             ))
         }
     }

@@ -1,12 +1,17 @@
 //! A claims file as a stream of [`Event`]s: claims for the engine and the
 //! rows that could not be read.
 //!
+//! Events come in file order of the rows that complete them: a wide claim
+//! at its row; a long-layout claim when the next claim's first row (or the
+//! end of the file) shows it is complete, so a malformed row inside a long
+//! claim is reported before that claim.
+//!
 //! The reader pulls one record at a time, so memory does not grow with the
 //! file: wide files keep one small fingerprint entry per claim id (see
-//! [`super::wide`]), long files one claim under construction (see
-//! [`super::long`]).
+//! `wide.rs`), long files one claim under construction (see
+//! `long.rs`).
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::HashSet;
 use std::io::Read;
 use std::sync::Arc;
 
@@ -50,12 +55,14 @@ pub struct ClaimReader<'m> {
     rec: RecordReader<Box<dyn Read + Send>>,
     headers: Vec<Arc<str>>,
     mapping: Mapping,
-    content_cols: Vec<usize>,
+    /// Runs of adjacent content columns (first, last), hashed run by run.
+    content_runs: Vec<(usize, usize)>,
+    /// The last claim-level code type text seen and whether it is "other".
+    code_type_memo: Option<(Vec<u8>, bool)>,
     members: Option<&'m Members>,
     keep_source_lines: bool,
     fallback_type: ClaimType,
     stats: FileStats,
-    pending: VecDeque<Event>,
     error: Option<InputError>,
     done: bool,
     seen: WideSeen,
@@ -103,7 +110,8 @@ impl<'m> ClaimReader<'m> {
         if rec.problem().is_some() {
             return Err(InputError::Layout {
                 file: display_name.to_string(),
-                message: "the header line has a quote that is never closed".to_string(),
+                message: "the header line could not be read (a quote that is never closed?)"
+                    .to_string(),
                 found: headers.iter().map(|h| h.to_string()).collect(),
             });
         }
@@ -117,13 +125,13 @@ impl<'m> ClaimReader<'m> {
             name: display_name.to_string(),
             rec,
             headers,
-            content_cols: mapping.content_columns(),
+            content_runs: runs(&mapping.content_columns()),
+            code_type_memo: None,
             mapping,
             members,
             keep_source_lines: opts.keep_source_lines,
             fallback_type,
             stats: FileStats::default(),
-            pending: VecDeque::new(),
             error: None,
             done: false,
             seen: WideSeen::default(),
@@ -169,19 +177,17 @@ impl<'m> ClaimReader<'m> {
     /// The next claim or malformed row; `None` at the end of the file (or
     /// after a read failure, see [`ClaimReader::take_error`]).
     pub fn next_event(&mut self) -> Option<Event> {
-        loop {
-            if let Some(ev) = self.pending.pop_front() {
-                return Some(ev);
-            }
-            if self.done {
-                return None;
-            }
+        while !self.done {
             let next_line = self.rec.last_line() + 1;
             match self.rec.next_record() {
-                Ok(true) => self.process_record(),
+                Ok(true) => {
+                    if let Some(ev) = self.process_record() {
+                        return Some(ev);
+                    }
+                }
                 Ok(false) => {
                     self.done = true;
-                    self.finish_group();
+                    return self.finish_group();
                 }
                 Err(source) => {
                     self.done = true;
@@ -193,16 +199,16 @@ impl<'m> ClaimReader<'m> {
                 }
             }
         }
+        None
     }
 
-    fn process_record(&mut self) {
+    fn process_record(&mut self) -> Option<Event> {
         if is_blank(&self.rec, self.headers.len()) {
-            return;
+            return None;
         }
         self.stats.rows_read += 1;
         if let Some(fault) = shape_fault(&self.rec, self.headers.len()) {
-            self.reject(fault);
-            return;
+            return Some(self.reject(fault));
         }
         match self.mapping.layout {
             Layout::Wide => self.wide_row(),
@@ -210,65 +216,93 @@ impl<'m> ClaimReader<'m> {
         }
     }
 
-    fn reject(&mut self, fault: RowFault) {
+    fn reject(&mut self, fault: RowFault) -> Event {
         self.stats.rows_rejected += 1;
-        let row = malformed(&self.rec, fault, self.keep_source_lines);
-        self.pending.push_back(Event::Malformed(row));
+        Event::Malformed(malformed(&self.rec, fault, self.keep_source_lines))
     }
 
     /// Counts a checked row, noting a claim-level code type that is neither
-    /// ICD-10-CM nor ICD-9-CM.
+    /// ICD-10-CM nor ICD-9-CM (remembering the last value: files repeat it).
     fn count_checked(&mut self) {
         self.stats.rows_checked += 1;
-        let other = self
-            .mapping
-            .code_type
-            .and_then(|c| self.rec.field(c))
-            .and_then(|b| std::str::from_utf8(b).ok())
-            .and_then(code_system_kind)
-            == Some(CodeSystemKind::Other);
+        let Some(bytes) = self.mapping.code_type.and_then(|c| self.rec.field(c)) else {
+            return;
+        };
+        let other = match &self.code_type_memo {
+            Some((last, other)) if last.as_slice() == bytes => *other,
+            _ => {
+                let other = std::str::from_utf8(bytes).ok().and_then(code_system_kind)
+                    == Some(CodeSystemKind::Other);
+                self.code_type_memo = Some((bytes.to_vec(), other));
+                other
+            }
+        };
         if other {
             self.stats.rows_code_type_other += 1;
         }
     }
 
-    /// Hash of the trimmed bytes of every column the engine consumes.
+    /// Hash of every column the engine consumes: each run of adjacent
+    /// columns as one byte string, then the field lengths (packed four to a
+    /// word) so that moving bytes between fields changes the hash.
     fn fingerprint(&self) -> u64 {
         let mut h = FieldHasher::new(0);
-        for &c in &self.content_cols {
-            h.write_field(trim(self.rec.field(c).unwrap_or_default()));
+        for &(first, last) in &self.content_runs {
+            h.write_field(self.rec.fields_run(first, last).unwrap_or_default());
+            let mut packed = 0u64;
+            for (k, c) in (first..=last).enumerate() {
+                packed |= (self.rec.field_len(c) as u64 & 0xffff) << ((k % 4) * 16);
+                if k % 4 == 3 {
+                    h.write_u64(packed);
+                    packed = 0;
+                }
+            }
+            h.write_u64(packed);
         }
         h.finish()
     }
 
-    fn wide_row(&mut self) {
-        let ctx = ctx!(self);
-        let id = match ctx.text(self.mapping.claim_id) {
-            Ok(v) => v.map(|(_, t)| t).filter(|t| !t.is_empty()),
-            Err(fault) => return self.reject(fault),
+    fn wide_row(&mut self) -> Option<Event> {
+        let key = match self
+            .mapping
+            .claim_id
+            .and_then(|c| self.rec.field(c))
+            .map(trim)
+        {
+            Some(id) if !id.is_empty() => Some((hash_bytes(id), self.fingerprint())),
+            _ => None,
         };
-        let key = id.map(|id| (hash_bytes(id.as_bytes()), self.fingerprint()));
-        let seen = key.map(|(idh, fp)| self.seen.check(idh, fp));
+        let seen = key.map(|(idh, fp)| self.seen.observe(idh, fp));
         if seen == Some(Seen::Repeat) {
             self.stats.rows_repeated += 1;
             self.count_checked();
-            return;
+            return None;
         }
-        let built = ctx
-            .claim_head(id)
-            .and_then(|mut claim| ctx.wide_diagnoses(&mut claim).map(|()| claim));
-        let claim = match built {
-            Ok(c) => c,
-            Err(fault) => return self.reject(fault),
+        self.rec.decode();
+        let ctx = ctx!(self);
+        let built = match ctx.text(self.mapping.claim_id) {
+            Ok(id) => ctx.claim_head(id.map(|(_, t)| t).filter(|t| !t.is_empty())),
+            Err(fault) => Err(fault),
         };
+        let mut claim = match built {
+            Ok(c) => c,
+            Err(fault) => return Some(self.reject_wide(key, seen, fault)),
+        };
+        if let Err(fault) = ctx.wide_diagnoses(&mut claim) {
+            return Some(self.reject_wide(key, seen, fault));
+        }
         self.count_checked();
         let icd9 = is_icd9(&claim);
-        if let Some((idh, fp)) = key {
-            self.seen.record(idh, fp, !icd9);
-        }
         match (seen, icd9) {
-            (None | Some(Seen::NewClaim), true) => self.stats.claims_icd9 += 1,
-            (None | Some(Seen::NewClaim), false) => self.stats.claims += 1,
+            (None, true) => self.stats.claims_icd9 += 1,
+            (None, false) => self.stats.claims += 1,
+            (Some(Seen::NewClaim), true) => {
+                self.stats.claims_icd9 += 1;
+                if let Some((idh, _)) = key {
+                    self.seen.set_emitted(idh, false);
+                }
+            }
+            (Some(Seen::NewClaim), false) => self.stats.claims += 1,
             (
                 Some(Seen::NewContent {
                     emitted_before: false,
@@ -277,16 +311,34 @@ impl<'m> ClaimReader<'m> {
             ) => {
                 self.stats.claims += 1;
                 self.stats.claims_icd9 = self.stats.claims_icd9.saturating_sub(1);
+                if let Some((idh, _)) = key {
+                    self.seen.set_emitted(idh, true);
+                }
             }
             _ => {}
         }
-        if !icd9 {
-            self.stats.claim_events += 1;
-            self.pending.push_back(Event::Claim(claim));
+        if icd9 {
+            return None;
         }
+        self.stats.claim_events += 1;
+        Some(Event::Claim(claim))
     }
 
-    fn long_row(&mut self) {
+    /// Rejects a wide row whose content was already noted as seen.
+    fn reject_wide(
+        &mut self,
+        key: Option<(u64, u64)>,
+        seen: Option<Seen>,
+        fault: RowFault,
+    ) -> Event {
+        if let (Some((idh, fp)), Some(seen)) = (key, seen) {
+            self.seen.forget(idh, fp, seen);
+        }
+        self.reject(fault)
+    }
+
+    fn long_row(&mut self) -> Option<Event> {
+        self.rec.decode();
         let ctx = ctx!(self);
         let id = match ctx.text(self.mapping.claim_id) {
             Ok(Some((_, t))) if !t.is_empty() => t,
@@ -296,22 +348,23 @@ impl<'m> ClaimReader<'m> {
                     .claim_id
                     .and_then(|c| self.rec.loc(c))
                     .unwrap_or_else(|| self.rec.row_loc());
-                return self.reject((
-                    loc,
-                    "the claim id is empty; rows are grouped into claims by it".to_string(),
-                ));
+                let reason =
+                    "the claim id is empty; rows are grouped into claims by it".to_string();
+                return Some(self.reject((loc, reason)));
             }
-            Err(fault) => return self.reject(fault),
+            Err(fault) => return Some(self.reject(fault)),
         };
         let seq = match ctx.text(self.mapping.sequence) {
             Ok(None) => 0,
             Ok(Some((loc, t))) => match t.parse::<u64>() {
                 Ok(n) => n,
                 Err(_) => {
-                    return self.reject((loc, format!("the sequence {t:?} is not a whole number")));
+                    return Some(
+                        self.reject((loc, format!("the sequence {t:?} is not a whole number"))),
+                    );
                 }
             },
-            Err(fault) => return self.reject(fault),
+            Err(fault) => return Some(self.reject(fault)),
         };
         let row = ctx.text(self.mapping.code).and_then(|code| {
             let code_type = ctx.text(self.mapping.code_type)?;
@@ -319,16 +372,23 @@ impl<'m> ClaimReader<'m> {
         });
         let (code, code_type, poa) = match row {
             Ok(v) => v,
-            Err(fault) => return self.reject(fault),
+            Err(fault) => return Some(self.reject(fault)),
         };
         let idh = hash_bytes(id.as_bytes());
         let same_claim = self
             .group
             .as_ref()
             .is_some_and(|g| g.id_hash == idh && g.claim.id.as_deref() == Some(id));
-        let code_system = code_type
-            .and_then(|(_, t)| code_system_from_text(t))
-            .unwrap_or(CodeSystem::Icd10Cm);
+        let row_type = code_type.and_then(|(loc, t)| {
+            code_system_from_text(t).map(|value| Cell {
+                loc,
+                raw: t.to_string(),
+                value,
+            })
+        });
+        let code_system = row_type
+            .as_ref()
+            .map_or(CodeSystem::Icd10Cm, |c| c.value.clone());
         let (loc, dx) = match code {
             Some((loc, t)) if !t.is_empty() => (
                 loc,
@@ -347,14 +407,17 @@ impl<'m> ClaimReader<'m> {
             Some((loc, _)) => (loc, None),
             None => (self.rec.row_loc(), None),
         };
+        let mut finished = None;
         if same_claim {
             if self.group.as_ref().is_some_and(LongGroup::is_full) {
                 let fault = (loc, format!("the claim exceeds {MAX_DIAGNOSES} diagnoses"));
-                return self.reject(fault);
+                return Some(self.reject(fault));
             }
             if let Some(g) = self.group.as_mut() {
                 ctx.add_source_lines(&mut g.claim);
-                let other = |c: &Option<Cell<CodeSystem>>| {
+                // The claim carries one code type cell: the first, unless a
+                // later row's is neither ICD-10-CM nor ICD-9-CM.
+                let is_other = |c: &Option<Cell<CodeSystem>>| {
                     matches!(
                         c,
                         Some(Cell {
@@ -363,54 +426,54 @@ impl<'m> ClaimReader<'m> {
                         })
                     )
                 };
-                if !other(&g.claim.code_type) {
-                    let row_type =
-                        ctx.text(self.mapping.code_type)
-                            .ok()
-                            .flatten()
-                            .and_then(|(loc, t)| {
-                                code_system_from_text(t).map(|value| Cell {
-                                    loc,
-                                    raw: t.to_string(),
-                                    value,
-                                })
-                            });
-                    if g.claim.code_type.is_none() || other(&row_type) {
-                        g.claim.code_type = row_type.or(g.claim.code_type.take());
-                    }
+                if g.claim.code_type.is_none()
+                    || (!is_other(&g.claim.code_type) && is_other(&row_type))
+                {
+                    g.claim.code_type = row_type.or(g.claim.code_type.take());
                 }
                 g.push(seq, loc, dx);
             }
         } else {
             let head = match ctx.claim_head(Some(id)) {
                 Ok(h) => h,
-                Err(fault) => return self.reject(fault),
+                Err(fault) => return Some(self.reject(fault)),
             };
             let mut group = LongGroup::new(idh, head);
             group.push(seq, loc, dx);
-            self.finish_group();
+            finished = self.finish_group();
             if !self.long_ids.insert(idh) {
                 self.stats.claims_split += 1;
             }
             self.group = Some(group);
         }
         self.count_checked();
+        finished
     }
 
-    /// Emits the long-layout claim under construction, if any.
-    fn finish_group(&mut self) {
-        let Some(group) = self.group.take() else {
-            return;
-        };
-        let claim = group.finish();
+    /// Ends the long-layout claim under construction, if any: its event,
+    /// or nothing when it is an ICD-9 claim.
+    fn finish_group(&mut self) -> Option<Event> {
+        let claim = self.group.take()?.finish();
         if is_icd9(&claim) {
             self.stats.claims_icd9 += 1;
-        } else {
-            self.stats.claims += 1;
-            self.stats.claim_events += 1;
-            self.pending.push_back(Event::Claim(claim));
+            return None;
+        }
+        self.stats.claims += 1;
+        self.stats.claim_events += 1;
+        Some(Event::Claim(claim))
+    }
+}
+
+/// Groups sorted column indices into runs of adjacent columns.
+fn runs(cols: &[usize]) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for &c in cols {
+        match out.last_mut() {
+            Some((_, last)) if *last + 1 == c => *last = c,
+            _ => out.push((c, c)),
         }
     }
+    out
 }
 
 impl Iterator for ClaimReader<'_> {

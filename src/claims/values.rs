@@ -10,7 +10,15 @@ pub const MAX_AGE: u16 = 124;
 
 /// Trims the padding exports put around values (spaces, tabs).
 pub fn trim(bytes: &[u8]) -> &[u8] {
-    bytes.trim_ascii()
+    let start = bytes
+        .iter()
+        .position(|b| !matches!(b, b' ' | b'\t'))
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !matches!(b, b' ' | b'\t'))
+        .map_or(start, |i| i + 1);
+    bytes.get(start..end).unwrap_or_default()
 }
 
 /// Letters and digits only, lower case (`ICD-10-CM` -> `icd10cm`), into `buf`.

@@ -10,6 +10,7 @@
 //! claim with the same id. Memory is 16 bytes per claim plus 16 per extra
 //! distinct content.
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 use super::hash::IdentityBuild;
@@ -19,15 +20,18 @@ use super::hash::IdentityBuild;
 pub enum Seen {
     /// First row of this claim id.
     NewClaim,
-    /// The claim id is known, this content is not.
+    /// The claim id is known, this content is not. `emitted_before`: some
+    /// earlier content of the claim went to the engine (it was not ICD-9).
     NewContent { emitted_before: bool },
-    /// Already emitted (or skipped as ICD-9) for this claim.
+    /// Already handled for this claim.
     Repeat,
 }
 
 /// Claim id hash -> fingerprints. The first fingerprint of a claim is
-/// stored inline with its lowest bit used as the "some content of this
-/// claim was emitted" flag; fingerprints are compared without that bit.
+/// stored inline, its lowest bit used as an "all ICD-9 so far" flag (rare,
+/// so the common path probes the table once per row); fingerprints are
+/// compared without that bit. Further distinct contents of a claim go to a
+/// side set.
 #[derive(Debug, Default)]
 pub struct WideSeen {
     first: HashMap<u64, u64, IdentityBuild>,
@@ -37,32 +41,50 @@ pub struct WideSeen {
 const FLAG: u64 = 1;
 
 impl WideSeen {
-    /// Classifies the content `fp` of a row of claim `id`.
-    pub fn check(&self, id: u64, fp: u64) -> Seen {
+    /// Classifies content `fp` of a row of claim `id` and records it as
+    /// handled (call [`WideSeen::forget`] if the row is then rejected).
+    pub fn observe(&mut self, id: u64, fp: u64) -> Seen {
         let fp = fp & !FLAG;
-        match self.first.get(&id) {
-            None => Seen::NewClaim,
-            Some(&v) if v & !FLAG == fp => Seen::Repeat,
-            Some(_) if self.extra.contains(&(id, fp)) => Seen::Repeat,
-            Some(&v) => Seen::NewContent {
-                emitted_before: v & FLAG != 0,
-            },
+        match self.first.entry(id) {
+            Entry::Vacant(v) => {
+                v.insert(fp);
+                Seen::NewClaim
+            }
+            Entry::Occupied(o) => {
+                let v = *o.get();
+                if v & !FLAG == fp || !self.extra.insert((id, fp)) {
+                    Seen::Repeat
+                } else {
+                    Seen::NewContent {
+                        emitted_before: v & FLAG == 0,
+                    }
+                }
+            }
         }
     }
 
-    /// Records content `fp` of claim `id` as handled; `emitted` when it went
-    /// to the engine (false when skipped as ICD-9).
-    pub fn record(&mut self, id: u64, fp: u64, emitted: bool) {
-        let fp = fp & !FLAG;
-        match self.first.get_mut(&id) {
-            None => {
-                self.first.insert(id, fp | u64::from(emitted));
+    /// Undoes [`WideSeen::observe`] for a row that was rejected.
+    pub fn forget(&mut self, id: u64, fp: u64, seen: Seen) {
+        match seen {
+            Seen::NewClaim => {
+                self.first.remove(&id);
             }
-            Some(v) => {
-                if emitted {
-                    *v |= FLAG;
-                }
-                self.extra.insert((id, fp));
+            Seen::NewContent { .. } => {
+                self.extra.remove(&(id, fp & !FLAG));
+            }
+            Seen::Repeat => {}
+        }
+    }
+
+    /// Notes whether claim `id` has had content emitted: `false` after its
+    /// first content turned out to be ICD-9 only, `true` once any content
+    /// is emitted.
+    pub fn set_emitted(&mut self, id: u64, emitted: bool) {
+        if let Some(v) = self.first.get_mut(&id) {
+            if emitted {
+                *v &= !FLAG;
+            } else {
+                *v |= FLAG;
             }
         }
     }
@@ -75,29 +97,44 @@ mod tests {
     #[test]
     fn repeats_and_new_contents() {
         let mut s = WideSeen::default();
-        assert_eq!(s.check(7, 100), Seen::NewClaim);
-        s.record(7, 100, false);
-        assert_eq!(s.check(7, 100), Seen::Repeat);
+        assert_eq!(s.observe(7, 100), Seen::NewClaim);
+        s.set_emitted(7, false);
+        assert_eq!(s.observe(7, 100), Seen::Repeat);
         assert_eq!(
-            s.check(7, 101),
+            s.observe(7, 101),
             Seen::Repeat,
             "the flag bit is not part of the fingerprint"
         );
         assert_eq!(
-            s.check(7, 202),
+            s.observe(7, 202),
             Seen::NewContent {
                 emitted_before: false
             }
         );
-        s.record(7, 202, true);
-        assert_eq!(s.check(7, 202), Seen::Repeat);
+        s.set_emitted(7, true);
+        assert_eq!(s.observe(7, 202), Seen::Repeat);
         assert_eq!(
-            s.check(7, 300),
+            s.observe(7, 300),
             Seen::NewContent {
                 emitted_before: true
             }
         );
-        assert_eq!(s.check(8, 100), Seen::NewClaim);
-        assert_eq!(s.first.len(), 1);
+        s.forget(
+            7,
+            300,
+            Seen::NewContent {
+                emitted_before: true,
+            },
+        );
+        assert_eq!(
+            s.observe(7, 300),
+            Seen::NewContent {
+                emitted_before: true
+            }
+        );
+        assert_eq!(s.observe(8, 100), Seen::NewClaim);
+        s.forget(8, 100, Seen::NewClaim);
+        assert_eq!(s.observe(8, 100), Seen::NewClaim);
+        assert_eq!(s.first.len(), 2);
     }
 }

@@ -31,6 +31,7 @@ pub struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum Command {
     /// Check claim files and report diagnostics
     Check(CheckArgs),
@@ -127,8 +128,11 @@ pub struct CheckArgs {
 #[derive(Args, Debug)]
 pub struct RulesArgs {
     /// Print the rules as JSON
-    #[arg(long)]
+    #[arg(long, conflicts_with = "markdown")]
     pub json: bool,
+    /// Print the rules as a Markdown table (the README's rule list)
+    #[arg(long)]
+    pub markdown: bool,
     #[command(flatten)]
     pub packs: PackArgs,
 }

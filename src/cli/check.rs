@@ -18,7 +18,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
     let started = Instant::now();
     let config = load_config(&args.packs)?;
     let catalog = load_catalog(&config, &args.packs.rules)?;
-    config.validate(&catalog).map_err(Failure::report)?;
+    config.validate(&catalog).map_err(Failure::boxed)?;
 
     let selection = merge_selection(&config.selection, &args);
     let engine = Engine::new(catalog, &selection).map_err(|e| Failure::usage(e.to_string()))?;
@@ -28,18 +28,28 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
     let codesets = load_codesets(&codeset_paths)?;
 
     let stdout_tty = std::io::stdout().is_terminal() && args.output.is_none();
-    let format = args.format.unwrap_or(if stdout_tty { Format::Human } else { Format::Short });
+    let format = args.format.unwrap_or(if stdout_tty {
+        Format::Human
+    } else {
+        Format::Short
+    });
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => stdout_tty && std::env::var_os("NO_COLOR").is_none(),
     };
     let out: Box<dyn Write + Send> = match &args.output {
-        Some(path) => Box::new(std::fs::File::create(path).map_err(|e| Failure::io(format!("cannot write {}: {e}", path.display())))?),
+        Some(path) => Box::new(
+            std::fs::File::create(path)
+                .map_err(|e| Failure::io(format!("cannot write {}: {e}", path.display())))?,
+        ),
         None => Box::new(std::io::stdout()),
     };
     // Machine formats keep stdout for the report; the summary goes to stderr.
-    let summary_in_report = matches!(format, Format::Human | Format::Json | Format::Sarif | Format::Github);
+    let summary_in_report = matches!(
+        format,
+        Format::Human | Format::Json | Format::Sarif | Format::Github
+    );
     let options = ReportOptions {
         color,
         redact: args.redact,
@@ -48,7 +58,11 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
         show_summary: !args.quiet && summary_in_report,
     };
     let mut report = reporter(format, out, &options);
-    let run_info = RunInfo { tool: "dxlint", version: env!("CARGO_PKG_VERSION"), rules: engine.active_rules() };
+    let run_info = RunInfo {
+        tool: "dxlint",
+        version: env!("CARGO_PKG_VERSION"),
+        rules: engine.active_rules(),
+    };
     report.begin(&run_info).map_err(Failure::output)?;
 
     let mut files = FileTable::default();
@@ -59,7 +73,11 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
         delimiter: parse_delimiter(args.delimiter.as_deref())?,
         columns,
         default_claim_type: match args.claim_type.as_deref() {
-            Some(t) => Some(parse_claim_type(t).ok_or_else(|| Failure::usage(format!("unknown claim type `{t}`: use inpatient, outpatient or professional")))?),
+            Some(t) => Some(parse_claim_type(t).ok_or_else(|| {
+                Failure::usage(format!(
+                    "unknown claim type `{t}`: use inpatient, outpatient or professional"
+                ))
+            })?),
             None => config.claim_type,
         },
         keep_source_lines: format == Format::Human,
@@ -68,7 +86,17 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
     let mut summary = Summary::default();
     let mut unreadable = 0usize;
     for path in &args.files {
-        let file_summary = check_file(path, &input_options, members.as_ref(), &engine, &codesets, &mut files, report.as_mut(), &mut summary, args.verbose)?;
+        let file_summary = check_file(
+            path,
+            &input_options,
+            members.as_ref(),
+            &engine,
+            &codesets,
+            &mut files,
+            report.as_mut(),
+            &mut summary,
+            args.verbose,
+        )?;
         if file_summary.error.is_some() {
             unreadable += 1;
         }
@@ -80,7 +108,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
         summary.files.push(file_summary);
     }
     summary.notices.extend(coverage_notices(&codesets));
-    summary.code_sets_used = codesets.versions().map(|v| v.label()).collect();
+    summary.code_sets_used = codesets.editions_used();
     summary.elapsed = started.elapsed();
     report.finish(&summary).map_err(Failure::output)?;
     if !args.quiet && !summary_in_report {
@@ -112,7 +140,10 @@ fn check_file(
 ) -> Result<FileSummary, Failure> {
     let display = display_name(path);
     let id = files.add(&display);
-    let mut fs = FileSummary { path: display.clone(), ..FileSummary::default() };
+    let mut fs = FileSummary {
+        path: display.clone(),
+        ..FileSummary::default()
+    };
     let input = match open_input(&path.to_string_lossy()) {
         Ok(r) => r,
         Err(e) => {
@@ -138,7 +169,12 @@ fn check_file(
         found.clear();
         match event {
             Event::Claim(claim) => engine.check_claim(&claim, codesets, files, &mut found),
-            Event::Malformed(row) => found.extend(engine.malformed_row(row.loc, &row.reason, row.source_line.clone(), files)),
+            Event::Malformed(row) => found.extend(engine.malformed_row(
+                row.loc,
+                &row.reason,
+                row.source_line.clone(),
+                files,
+            )),
         }
         for d in &found {
             *summary.by_severity.entry(d.severity).or_default() += 1;
@@ -146,6 +182,12 @@ fn check_file(
             summary.diagnostics += 1;
             report.diagnostic(d).map_err(Failure::output)?;
         }
+    }
+    // A read failure part-way through (disk error, corrupt gzip) ends the
+    // events early: the file counts as unreadable, after what was read.
+    if let Some(e) = reader.take_error() {
+        fs.error = Some(e.to_string());
+        eprintln!("{:?}", miette::Report::new(e));
     }
     let stats = reader.stats();
     fs.rows_read = stats.rows_read;
@@ -158,10 +200,18 @@ fn check_file(
 }
 
 fn display_name(path: &Path) -> String {
-    if path == Path::new("-") { "<stdin>".to_string() } else { path.display().to_string() }
+    if path == Path::new("-") {
+        "<stdin>".to_string()
+    } else {
+        path.display().to_string()
+    }
 }
 
-fn load_members(from_config: &[PathBuf], from_args: &[PathBuf], files: &mut FileTable) -> Result<Option<Members>, Failure> {
+fn load_members(
+    from_config: &[PathBuf],
+    from_args: &[PathBuf],
+    files: &mut FileTable,
+) -> Result<Option<Members>, Failure> {
     let paths: Vec<&PathBuf> = from_config.iter().chain(from_args).collect();
     if paths.is_empty() {
         return Ok(None);
@@ -173,7 +223,7 @@ fn load_members(from_config: &[PathBuf], from_args: &[PathBuf], files: &mut File
         let reader = open_input(&p.to_string_lossy()).map_err(|e| Failure::io(e.to_string()))?;
         inputs.push((id, name, reader));
     }
-    let members = Members::load(inputs).map_err(|e| Failure::report(e))?;
+    let members = Members::load(inputs).map_err(Failure::report)?;
     for (id, headers) in members.headers() {
         files.set_headers(*id, headers.clone());
     }
@@ -209,7 +259,9 @@ fn parse_delimiter(s: Option<&str>) -> Result<Option<u8>, Failure> {
         Some("pipe") => Ok(Some(b'|')),
         Some("comma") => Ok(Some(b',')),
         Some(s) if s.len() == 1 && s.is_ascii() => Ok(s.bytes().next()),
-        Some(s) => Err(Failure::usage(format!("--delimiter takes one ASCII character or `tab`, not `{s}`"))),
+        Some(s) => Err(Failure::usage(format!(
+            "--delimiter takes one ASCII character or `tab`, not `{s}`"
+        ))),
     }
 }
 

@@ -15,7 +15,9 @@ pub fn run(rule: &str, packs: &PackArgs) -> Result<ExitCode, Failure> {
             .filter(|(d, _)| *d <= 4)
             .map(|(_, n)| format!(" (did you mean `{n}`?)"))
             .unwrap_or_default();
-        return Err(Failure::usage(format!("no rule is called `{rule}`{close}; `dxlint rules` lists them")));
+        return Err(Failure::usage(format!(
+            "no rule is called `{rule}`{close}; `dxlint rules` lists them"
+        )));
     };
     let origin = match &meta.origin {
         RuleOrigin::Native => "native rule".to_string(),
@@ -28,7 +30,11 @@ pub fn run(rule: &str, packs: &PackArgs) -> Result<ExitCode, Failure> {
     println!(
         "Default severity: {}. {} by default. Group: {}. Defined in: {origin}.",
         meta.default_severity,
-        if meta.enabled_by_default { "Enabled" } else { "Disabled" },
+        if meta.enabled_by_default {
+            "Enabled"
+        } else {
+            "Disabled"
+        },
         meta.group
     );
     println!("Source: {}", meta.source);

@@ -24,8 +24,14 @@ pub fn run(args: LookupArgs) -> Result<ExitCode, Failure> {
     let sets = load_codesets(&args.codeset)?;
     let version = match args.year {
         Some(y) => sets.version_for_year(y).ok_or_else(|| {
-            let years: Vec<String> = sets.versions().map(|v| v.fiscal_year().to_string()).collect();
-            Failure::usage(format!("no FY{y} release is loaded (have {}); load one with --codeset", years.join(", ")))
+            let years: Vec<String> = sets
+                .versions()
+                .map(|v| v.fiscal_year().to_string())
+                .collect();
+            Failure::usage(format!(
+                "no FY{y} release is loaded (have {}); load one with --codeset",
+                years.join(", ")
+            ))
         })?,
         None => sets.newest(),
     };
@@ -52,8 +58,15 @@ fn not_found(sets: &CodeSets, key: CodeKey) -> String {
     let mut s = format!("{key}: not in any loaded release");
     let periods = sets.validity_periods(key);
     if !periods.is_empty() {
-        let spans: Vec<String> = periods.iter().map(|p| format!("{} .. {}", p.start, p.end)).collect();
-        let _ = write!(s, "; valid for submission (CMS MCE timeline) {}", spans.join(", "));
+        let spans: Vec<String> = periods
+            .iter()
+            .map(|p| format!("{} .. {}", p.start, p.end))
+            .collect();
+        let _ = write!(
+            s,
+            "; valid for submission (CMS MCE timeline) {}",
+            spans.join(", ")
+        );
     }
     s.push('\n');
     s
@@ -74,7 +87,10 @@ fn describe(sets: &CodeSets, version: &Version, key: CodeKey) -> Option<String> 
     } else if entry.requires_seventh_character() {
         "not billable: needs a 7th character".to_string()
     } else {
-        format!("not billable: header with {} billable codes below", entry.billable_descendants().count())
+        format!(
+            "not billable: header with {} billable codes below",
+            entry.billable_descendants().count()
+        )
     };
     let _ = writeln!(s, "  FY{}:       {status}", version.fiscal_year());
     let others: Vec<String> = sets
@@ -91,7 +107,10 @@ fn describe(sets: &CodeSets, version: &Version, key: CodeKey) -> Option<String> 
     }
     let periods = sets.validity_periods(key);
     if !periods.is_empty() {
-        let spans: Vec<String> = periods.iter().map(|p| format!("{} .. {}", p.start, p.end)).collect();
+        let spans: Vec<String> = periods
+            .iter()
+            .map(|p| format!("{} .. {}", p.start, p.end))
+            .collect();
         let _ = writeln!(s, "  Valid dates:  {} (CMS MCE timeline)", spans.join(", "));
     }
     if let Some(flags) = sets.timeline().periods(key).last().map(|p| p.flags)

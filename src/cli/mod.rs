@@ -38,8 +38,13 @@ pub enum Failure {
 }
 
 impl Failure {
-    pub fn report(e: impl miette::Diagnostic + Send + Sync + 'static) -> Failure {
+    pub fn report<E: miette::Diagnostic + Send + Sync + 'static>(e: E) -> Failure {
         Failure::Report(miette::Report::new(e))
+    }
+
+    /// A boxed rich error (config and pack errors are boxed: they are large).
+    pub fn boxed<E: miette::Diagnostic + Send + Sync + 'static>(e: Box<E>) -> Failure {
+        Failure::Report(miette::Report::new_boxed(e))
     }
 
     pub fn usage(msg: String) -> Failure {
@@ -90,10 +95,12 @@ pub(crate) fn load_config(args: &PackArgs) -> Result<Config, Failure> {
     }
     let path = match &args.config {
         Some(p) => Some(p.clone()),
-        None => std::env::current_dir().ok().and_then(|d| Config::discover(&d)),
+        None => std::env::current_dir()
+            .ok()
+            .and_then(|d| Config::discover(&d)),
     };
     match path {
-        Some(p) => Config::load(&p).map_err(Failure::report),
+        Some(p) => Config::load(&p).map_err(Failure::boxed),
         None => Ok(Config::default()),
     }
 }
@@ -107,7 +114,7 @@ pub(crate) fn load_catalog(config: &Config, extra: &[PathBuf]) -> Result<Catalog
         packs.push((path.display().to_string(), text));
     }
     Catalog::load(&packs).map_err(|e| match e {
-        EngineError::Pack(p) => Failure::Report(miette::Report::new(*p)),
+        EngineError::Pack(p) => Failure::boxed(p),
         other => Failure::usage(other.to_string()),
     })
 }

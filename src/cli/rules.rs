@@ -13,8 +13,15 @@ pub fn run(args: RulesArgs) -> Result<ExitCode, Failure> {
         println!("{text}");
         return Ok(ExitCode::Clean);
     }
+    if args.markdown {
+        print!("{}", markdown_table(catalog.rules().map(|r| r.as_ref())));
+        return Ok(ExitCode::Clean);
+    }
     let name_width = catalog.rules().map(|r| r.name.len()).max().unwrap_or(10);
-    println!("{:<6}  {:<name_width$}  {:<7}  {:<3}  {:<12}  {}", "CODE", "NAME", "LEVEL", "ON", "GROUP", "SOURCE");
+    println!(
+        "{:<6}  {:<name_width$}  {:<7}  {:<3}  {:<12}  SOURCE",
+        "CODE", "NAME", "LEVEL", "ON", "GROUP"
+    );
     for r in catalog.rules() {
         let origin = match &r.origin {
             RuleOrigin::Native => "native".to_string(),
@@ -31,6 +38,27 @@ pub fn run(args: RulesArgs) -> Result<ExitCode, Failure> {
         );
     }
     println!();
-    println!("`dxlint explain NAME` prints a rule's documentation; --select, --extend-select and --ignore take codes, code prefixes, names or groups.");
+    println!(
+        "`dxlint explain NAME` prints a rule's documentation; --select, --extend-select and --ignore take codes, code prefixes, names or groups."
+    );
     Ok(ExitCode::Clean)
+}
+
+/// The rule list as a Markdown table, one row per rule.
+pub fn markdown_table<'a>(
+    rules: impl Iterator<Item = &'a crate::engine::diagnostic::RuleMeta>,
+) -> String {
+    let mut out =
+        String::from("| code | name | severity | default | summary |\n|---|---|---|---|---|\n");
+    for r in rules {
+        out.push_str(&format!(
+            "| {} | `{}` | {} | {} | {} |\n",
+            r.code,
+            r.name,
+            r.default_severity,
+            if r.enabled_by_default { "on" } else { "off" },
+            r.summary
+        ));
+    }
+    out
 }

@@ -7,8 +7,8 @@
 //! - [`Timeline`]: which codes are valid on which dates (2015-10-01 onward),
 //!   with the MCE edit flags of each period.
 //!
-//! The importers (`model`, `tabular`, `order_file`, `mce`, `short_titles`)
-//! and the blob writer are also compiled into `build.rs`, which packs the
+//! The importers (`model`, `tabular` with `expand`, `order_file`, `mce`,
+//! `short_titles`) and the blob writer are also compiled into `build.rs`, which packs the
 //! files in `data/` into blobs that the binary embeds; they depend only on
 //! `std`, `quick-xml`, `code.rs` and `date.rs` for that reason.
 
@@ -25,7 +25,9 @@ mod blob;
 mod blob_format;
 mod blob_write;
 mod embedded;
+mod entry;
 mod error;
+mod expand;
 mod fast_hash;
 mod load;
 pub mod timeline;

@@ -21,6 +21,7 @@
 use std::borrow::Cow;
 
 use super::code::CodeKey;
+use super::expand::padded_to_six;
 use super::fast_hash::FastMap;
 use super::model::{CodeSetData, EntryData, ExtensionData, ImportError, SeventhDef, SourceKind};
 
@@ -167,15 +168,6 @@ fn link_parents(
         stack.push(i);
     }
     Ok(())
-}
-
-/// The code padded with the placeholder `X` to six characters.
-fn padded_to_six(key: CodeKey) -> CodeKey {
-    let mut out = key;
-    while out.len() < CodeKey::MAX_LEN - 1 {
-        out = out.with_char(b'X').unwrap_or(out);
-    }
-    out
 }
 
 fn infer_seventh_characters(data: &mut CodeSetData) {

@@ -27,7 +27,14 @@ pub struct CodeSets {
     uncovered: AtomicU64,
     /// Claims with no usable service date (checked against the newest release).
     undated: AtomicU64,
+    /// Claims checked per fiscal year and basis: `[year - FIRST_YEAR][basis]`,
+    /// basis 0 = tabular release, 1 = MCE timeline.
+    usage: Vec<[AtomicU64; 2]>,
 }
+
+/// The first and last fiscal years counted in [`CodeSets::usage`].
+const FIRST_YEAR: u16 = 2016;
+const LAST_YEAR: u16 = 2040;
 
 enum VersionRef {
     Embedded(&'static Version),
@@ -77,8 +84,10 @@ pub struct Edition<'a> {
 impl CodeSets {
     /// The embedded releases and timeline, plus releases loaded at run time.
     pub fn new(loaded: Vec<Version>) -> CodeSets {
-        let mut versions: Vec<VersionRef> =
-            Version::embedded().iter().map(VersionRef::Embedded).collect();
+        let mut versions: Vec<VersionRef> = Version::embedded()
+            .iter()
+            .map(VersionRef::Embedded)
+            .collect();
         for v in loaded {
             versions.retain(|existing| existing.get().fiscal_year() != v.fiscal_year());
             versions.push(VersionRef::Loaded(Box::new(v)));
@@ -89,7 +98,48 @@ impl CodeSets {
             timeline: Timeline::embedded(),
             uncovered: AtomicU64::new(0),
             undated: AtomicU64::new(0),
+            usage: (FIRST_YEAR..=LAST_YEAR)
+                .map(|_| [AtomicU64::new(0), AtomicU64::new(0)])
+                .collect(),
         }
+    }
+
+    fn count_use(&self, fiscal_year: u16, basis: usize) {
+        if let Some(slot) = self
+            .usage
+            .get(usize::from(fiscal_year.saturating_sub(FIRST_YEAR)))
+        {
+            slot[basis].fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// The code sets claims were checked against so far, with claim counts:
+    /// `FY2026 (tabular XML, embedded): 1204 claims`.
+    pub fn editions_used(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (i, slot) in self.usage.iter().enumerate() {
+            let fy = FIRST_YEAR + i as u16;
+            let tabular = slot[0].load(Ordering::Relaxed);
+            if tabular > 0 {
+                let label = self
+                    .version_for_year(fy)
+                    .map(|v| v.label())
+                    .unwrap_or_else(|| format!("FY{fy}"));
+                out.push(format!(
+                    "{label}: {tabular} claim{}",
+                    if tabular == 1 { "" } else { "s" }
+                ));
+            }
+            let timeline = slot[1].load(Ordering::Relaxed);
+            if timeline > 0 {
+                out.push(format!(
+                    "FY{fy} (CMS MCE v44 timeline; titles from FY{}): {timeline} claim{}",
+                    self.nearest(Date::ymd(fy, 1, 1)).fiscal_year(),
+                    if timeline == 1 { "" } else { "s" }
+                ));
+            }
+        }
+        out
     }
 
     /// Only the embedded code sets.
@@ -103,7 +153,10 @@ impl CodeSets {
 
     pub fn newest(&self) -> &Version {
         // `new` always holds the embedded releases.
-        self.versions.last().map(VersionRef::get).unwrap_or_else(|| &Version::embedded()[0])
+        self.versions
+            .last()
+            .map(VersionRef::get)
+            .unwrap_or_else(|| &Version::embedded()[0])
     }
 
     pub fn timeline(&self) -> &Timeline {
@@ -119,23 +172,46 @@ impl CodeSets {
     pub fn edition(&self, date: Option<Date>) -> Edition<'_> {
         let Some(date) = date else {
             self.undated.fetch_add(1, Ordering::Relaxed);
-            return Edition { sets: self, version: self.newest(), basis: Basis::Fallback };
+            return Edition {
+                sets: self,
+                version: self.newest(),
+                basis: Basis::Fallback,
+            };
         };
         if let Some(v) = self.versions().find(|v| v.effective().contains(date)) {
-            return Edition { sets: self, version: v, basis: Basis::Tabular };
+            self.count_use(v.fiscal_year(), 0);
+            return Edition {
+                sets: self,
+                version: v,
+                basis: Basis::Tabular,
+            };
         }
         if self.timeline.coverage().contains(date) {
-            return Edition { sets: self, version: self.nearest(date), basis: Basis::Timeline(date) };
+            self.count_use(date.fiscal_year(), 1);
+            return Edition {
+                sets: self,
+                version: self.nearest(date),
+                basis: Basis::Timeline(date),
+            };
         }
         self.uncovered.fetch_add(1, Ordering::Relaxed);
-        Edition { sets: self, version: self.newest(), basis: Basis::Fallback }
+        Edition {
+            sets: self,
+            version: self.newest(),
+            basis: Basis::Fallback,
+        }
     }
 
     /// The release whose fiscal year is closest to the date's.
     fn nearest(&self, date: Date) -> &Version {
         let fy = i32::from(date.fiscal_year());
         self.versions()
-            .min_by_key(|v| ((i32::from(v.fiscal_year()) - fy).abs(), -i32::from(v.fiscal_year())))
+            .min_by_key(|v| {
+                (
+                    (i32::from(v.fiscal_year()) - fy).abs(),
+                    -i32::from(v.fiscal_year()),
+                )
+            })
             .unwrap_or_else(|| self.newest())
     }
 
@@ -163,8 +239,7 @@ impl CodeSets {
     /// Where a code was valid (billable) at some time, for "not valid on this
     /// date" messages: the timeline's periods, then the releases' years.
     pub fn validity_periods(&self, key: CodeKey) -> Vec<DateRange> {
-        let mut periods: Vec<DateRange> =
-            self.timeline.periods(key).map(|p| p.valid).collect();
+        let mut periods: Vec<DateRange> = self.timeline.periods(key).map(|p| p.valid).collect();
         for v in self.versions() {
             let eff = v.effective();
             let covered_by_timeline = self.timeline.coverage().contains(eff.start);
@@ -242,7 +317,13 @@ impl<'a> Edition<'a> {
             Basis::Timeline(date) => {
                 if self.sets.timeline.flags_on(key, date).is_some() {
                     Standing::Billable
-                } else if self.sets.timeline.valid_descendants_on(key, date).next().is_some() {
+                } else if self
+                    .sets
+                    .timeline
+                    .valid_descendants_on(key, date)
+                    .next()
+                    .is_some()
+                {
                     Standing::Header
                 } else {
                     Standing::Unknown

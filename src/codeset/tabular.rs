@@ -1,23 +1,21 @@
 //! Importer for the ICD-10-CM Tabular List XML (`icd10cm_tabular_YYYY.xml`).
 //!
-//! The XML lists categories and subcategories as nested `diag` elements but
-//! not the full 7-character codes: a `sevenChrDef` on a diag applies to every
-//! leaf below it, and the importer expands those leaves itself (placeholder
-//! `X` up to six characters, then the 7th character). A code is billable iff
-//! nothing is nested below it after that expansion.
+//! Reads chapters, sections, notes and each section's `diag` trees;
+//! `expand.rs` turns the trees into the code list (7th characters included).
 //!
 //! Compiled into the crate and, by path, into `build.rs`: depends only on
-//! `std`, `quick-xml` and the sibling `code.rs`/`model.rs`.
+//! `std`, `quick-xml` and sibling files that do the same.
 
 use quick_xml::Reader;
 use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::{BytesStart, Event};
 
 use super::code::CodeKey;
+use super::expand::{DiagNode, Place, flatten, link_enclosing_sections};
 use super::fast_hash::FastSet;
 use super::model::{
-    ChapterData, CodeSetData, EntryData, ExtensionData, ImportError, NoteData, NoteKind,
-    SectionData, SeventhDef, SourceKind,
+    ChapterData, CodeSetData, ExtensionData, ImportError, NoteData, NoteKind, SectionData,
+    SeventhDef, SourceKind,
 };
 
 /// The root element of every Tabular List XML release.
@@ -60,28 +58,6 @@ pub fn parse_tabular(xml: &str) -> Result<CodeSetData, ImportError> {
     }
     link_enclosing_sections(&mut data);
     Ok(data)
-}
-
-/// The exception the tabular states only in a free-text note under S06:
-/// "7th characters D and S do not apply to codes in category S06 with 6th
-/// character 7 - death due to brain injury prior to regaining consciousness,
-/// or 8 - death due to other cause prior to regaining consciousness."
-/// `code6` is the code padded to six characters.
-pub fn seventh_character_excluded(code6: &[u8], ch: u8) -> bool {
-    code6.starts_with(b"S06")
-        && matches!(code6.get(5), Some(b'7' | b'8'))
-        && matches!(ch, b'D' | b'S')
-}
-
-/// A `diag` element with everything nested in it, before flattening.
-struct DiagNode {
-    key: CodeKey,
-    /// Byte position of the element, for error messages.
-    pos: u64,
-    title: String,
-    notes: Vec<NoteData>,
-    seventh: Option<SeventhDef>,
-    children: Vec<DiagNode>,
 }
 
 /// A pull parser over the document with the helpers the importer needs.
@@ -284,7 +260,7 @@ fn parse_section(
         section: index,
     };
     for diag in diags {
-        flatten(p, data, seen, diag, None, None, place)?;
+        flatten(data, seen, diag, place).map_err(|e| p.error_at(e.pos, e.message))?;
     }
     Ok(())
 }
@@ -399,169 +375,6 @@ fn attribute(p: &Parser<'_>, e: &BytesStart<'_>, name: &str) -> Result<String, I
 
 fn push_notes(into: &mut Vec<NoteData>, kind: NoteKind, texts: Vec<String>) {
     into.extend(texts.into_iter().map(|text| NoteData { kind, text }));
-}
-
-#[derive(Clone, Copy)]
-struct Place {
-    chapter: usize,
-    section: usize,
-}
-
-/// Appends `node` and everything below it to `data.entries` in tabular
-/// order, expanding 7th characters at the leaves.
-fn flatten(
-    p: &Parser<'_>,
-    data: &mut CodeSetData,
-    seen: &mut FastSet<CodeKey>,
-    node: DiagNode,
-    inherited: Option<usize>,
-    parent: Option<usize>,
-    place: Place,
-) -> Result<(), ImportError> {
-    if let Some(parent) = parent {
-        let parent_key = data.entries[parent].key;
-        if !node.key.starts_with(&parent_key) || node.key == parent_key {
-            return Err(p.error_at(
-                node.pos,
-                format!(
-                    "diag {} is nested under {parent_key} but does not extend it",
-                    node.key
-                ),
-            ));
-        }
-    }
-    if !seen.insert(node.key) {
-        return Err(p.error_at(node.pos, format!("code {} is listed twice", node.key)));
-    }
-    let mut seventh = match node.seventh {
-        Some(def) => Some(data.intern_seventh_def(def)),
-        None => inherited,
-    };
-    let index = data.entries.len();
-    let mut entry = EntryData::new(node.key, false, node.title);
-    entry.parent = parent;
-    entry.chapter = Some(place.chapter);
-    entry.section = Some(place.section);
-    entry.notes = node.notes;
-    if !node.children.is_empty() {
-        entry.seventh = seventh;
-        data.entries.push(entry);
-        for child in node.children {
-            flatten(p, data, seen, child, seventh, Some(index), place)?;
-        }
-        return Ok(());
-    }
-    let Some(def_index) = seventh else {
-        entry.billable = true;
-        data.entries.push(entry);
-        return Ok(());
-    };
-    if node.key.len() >= CodeKey::MAX_LEN {
-        return Err(p.error_at(
-            node.pos,
-            format!(
-                "code {} already has 7 characters but a sevenChrDef applies to it",
-                node.key
-            ),
-        ));
-    }
-    let mut base = node.key;
-    while base.len() < CodeKey::MAX_LEN - 1 {
-        base = base.with_char(b'X').unwrap_or(base);
-    }
-    seventh = Some(restrict_def(data, def_index, base));
-    entry.seventh = seventh;
-    let def_index = seventh.unwrap_or(def_index);
-    let header_title = entry.title.clone();
-    data.entries.push(entry);
-    let extensions = data.seventh_defs[def_index].extensions.clone();
-    for ext in extensions {
-        let Some(key) = base.with_char(ext.ch) else {
-            continue;
-        };
-        if !seen.insert(key) {
-            return Err(p.error_at(node.pos, format!("expanded code {key} is listed twice")));
-        }
-        let mut full = EntryData::new(key, true, format!("{header_title}, {}", ext.meaning));
-        full.parent = Some(index);
-        full.chapter = Some(place.chapter);
-        full.section = Some(place.section);
-        full.seventh = Some(def_index);
-        full.expanded = true;
-        data.entries.push(full);
-    }
-    Ok(())
-}
-
-/// The definition that actually applies to the leaf padded to `base`: the
-/// inherited one, minus the extensions the S06 note rules out.
-fn restrict_def(data: &mut CodeSetData, def_index: usize, base: CodeKey) -> usize {
-    let def = &data.seventh_defs[def_index];
-    if !def
-        .extensions
-        .iter()
-        .any(|x| seventh_character_excluded(base.as_bytes(), x.ch))
-    {
-        return def_index;
-    }
-    let mut narrowed = def.clone();
-    narrowed
-        .extensions
-        .retain(|x| !seventh_character_excluded(base.as_bytes(), x.ch));
-    data.intern_seventh_def(narrowed)
-}
-
-/// The first and last category of a block id (`A00-A09`, or `T07`).
-fn block_range(id: &str) -> (&str, &str) {
-    match id.split_once('-') {
-        Some((first, last)) => (first.trim(), last.trim()),
-        None => (id.trim(), id.trim()),
-    }
-}
-
-/// Links every section to the narrowest other block of its chapter whose
-/// range covers it (the code-less blocks such as `C00-C96`).
-fn link_enclosing_sections(data: &mut CodeSetData) {
-    let has_codes: Vec<bool> = {
-        let mut v = vec![false; data.sections.len()];
-        for e in &data.entries {
-            if let Some(s) = e.section {
-                v[s] = true;
-            }
-        }
-        v
-    };
-    let ranges: Vec<(String, String)> = data
-        .sections
-        .iter()
-        .map(|s| {
-            let (a, b) = block_range(&s.id);
-            (a.to_string(), b.to_string())
-        })
-        .collect();
-    for i in 0..data.sections.len() {
-        let (first, last) = (&ranges[i].0, &ranges[i].1);
-        let mut best: Option<usize> = None;
-        for (j, (bf, bl)) in ranges.iter().enumerate() {
-            let covers = j != i
-                && !has_codes[j]
-                && data.sections[j].chapter == data.sections[i].chapter
-                && bf <= first
-                && last <= bl
-                && (bf, bl) != (first, last);
-            if !covers {
-                continue;
-            }
-            let narrower = match best {
-                None => true,
-                Some(b) => bf >= &ranges[b].0 && bl <= &ranges[b].1,
-            };
-            if narrower {
-                best = Some(j);
-            }
-        }
-        data.sections[i].enclosing = best;
-    }
 }
 
 #[cfg(test)]

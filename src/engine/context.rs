@@ -38,12 +38,22 @@ impl<'a> ClaimContext<'a> {
                 let icd10 = dx.code_system != CodeSystem::Icd9Cm;
                 let key = dx.code.value.ok();
                 let standing = key.filter(|_| icd10).map(|k| edition.standing(k));
-                Resolved { key, standing, icd10 }
+                Resolved {
+                    key,
+                    standing,
+                    icd10,
+                }
             })
             .collect();
         let service_date = claim.service_date.as_ref().and_then(|c| c.value.ok());
         let age = patient_age(claim, service_date);
-        ClaimContext { claim, edition, resolved, service_date, age }
+        ClaimContext {
+            claim,
+            edition,
+            resolved,
+            service_date,
+            age,
+        }
     }
 
     /// Diagnoses with their resolution, in claim order.
@@ -53,7 +63,8 @@ impl<'a> ClaimContext<'a> {
 
     /// Well-formed ICD-10-CM codes with their diagnoses.
     pub fn codes(&self) -> impl Iterator<Item = (&'a Diagnosis, CodeKey, &Resolved)> {
-        self.diagnoses().filter_map(|(dx, r)| r.key.filter(|_| r.icd10).map(|k| (dx, k, r)))
+        self.diagnoses()
+            .filter_map(|(dx, r)| r.key.filter(|_| r.icd10).map(|k| (dx, k, r)))
     }
 
     /// The code in position 1 (principal / first-listed), when well formed.
@@ -71,5 +82,9 @@ fn patient_age(claim: &Claim, service_date: Option<Date>) -> Option<u32> {
     if let (Some(dos), Some(birth)) = (service_date, birth) {
         return dos.years_since(birth);
     }
-    claim.age.as_ref().and_then(|c| c.value.as_ref().ok()).map(|a| u32::from(*a))
+    claim
+        .age
+        .as_ref()
+        .and_then(|c| c.value.as_ref().ok())
+        .map(|a| u32::from(*a))
 }

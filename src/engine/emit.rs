@@ -22,7 +22,13 @@ impl<'a> Emitter<'a> {
         files: &'a FileTable,
         out: &'a mut Vec<Diagnostic>,
     ) -> Emitter<'a> {
-        Emitter { rule, severity, claim, files, out }
+        Emitter {
+            rule,
+            severity,
+            claim,
+            files,
+            out,
+        }
     }
 
     /// The severity this rule runs at (after configuration).
@@ -40,8 +46,11 @@ impl<'a> Emitter<'a> {
             len: loc.len,
             field: self.files.header(loc.file, loc.field),
         };
-        let source_line =
-            if loc.file == self.claim.file { self.claim.source_line(loc.line).cloned() } else { None };
+        let source_line = if loc.file == self.claim.file {
+            self.claim.source_line(loc.line).cloned()
+        } else {
+            None
+        };
         self.out.push(Diagnostic {
             rule: self.rule.clone(),
             severity: self.severity,
@@ -69,7 +78,13 @@ impl<'a> Emitter<'a> {
 
     /// A finding about the claim's whole row (no single cell).
     pub fn row(&mut self, line: u64, message: impl Into<String>) -> &mut Diagnostic {
-        let loc = CellLoc { file: self.claim.file, line, column: 1, len: 0, field: u32::MAX };
+        let loc = CellLoc {
+            file: self.claim.file,
+            line,
+            column: 1,
+            len: 0,
+            field: u32::MAX,
+        };
         self.cell(loc, message)
     }
 }
@@ -86,7 +101,10 @@ impl Diagnostic {
     }
 
     pub fn suggest(&mut self, code: CodeKey, title: Option<String>) -> &mut Diagnostic {
-        self.suggestions.push(Suggestion { replacement: code.dotted(), title });
+        self.suggestions.push(Suggestion {
+            replacement: code.dotted(),
+            title,
+        });
         self
     }
 }

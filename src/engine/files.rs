@@ -21,7 +21,10 @@ pub struct FileTable {
 impl FileTable {
     /// Registers a file and returns its id.
     pub fn add(&mut self, name: &str) -> FileId {
-        self.files.push(FileInfo { name: Arc::from(name), headers: Vec::new() });
+        self.files.push(FileInfo {
+            name: Arc::from(name),
+            headers: Vec::new(),
+        });
         (self.files.len() - 1) as FileId
     }
 
@@ -38,10 +41,17 @@ impl FileTable {
     }
 
     pub fn name(&self, id: FileId) -> Arc<str> {
-        self.files.get(id as usize).map(|f| f.name.clone()).unwrap_or_else(|| Arc::from("<unknown>"))
+        self.files
+            .get(id as usize)
+            .map(|f| f.name.clone())
+            .unwrap_or_else(|| Arc::from("<unknown>"))
     }
 
     pub fn header(&self, id: FileId, field: u32) -> Option<Arc<str>> {
-        self.files.get(id as usize)?.headers.get(field as usize).cloned()
+        self.files
+            .get(id as usize)?
+            .headers
+            .get(field as usize)
+            .cloned()
     }
 }

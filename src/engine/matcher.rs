@@ -4,8 +4,8 @@
 use regex::Regex;
 
 use crate::codeset::code::CodeKey;
-use crate::codeset::registry::Edition;
 use crate::codeset::mce::MceFlags;
+use crate::codeset::registry::Edition;
 
 /// One way of naming a set of codes.
 #[derive(Clone, Debug)]
@@ -28,7 +28,10 @@ impl CodePattern {
     /// pack loader to place in the TOML.
     pub fn parse_code_or_range(text: &str) -> Result<CodePattern, String> {
         let t = text.trim();
-        let t = t.strip_suffix(".-").or_else(|| t.strip_suffix('-')).unwrap_or(t);
+        let t = t
+            .strip_suffix(".-")
+            .or_else(|| t.strip_suffix('-'))
+            .unwrap_or(t);
         if let Some((lo, hi)) = t.split_once('-') {
             let lo = parse_key(lo)?;
             let hi = parse_key(hi)?;
@@ -48,9 +51,9 @@ impl CodePattern {
             }
             CodePattern::Regex(re) => re.is_match(key.as_str()),
             CodePattern::Mce(flags) => edition.mce_flags(key).is_some_and(|f| f.intersects(*flags)),
-            CodePattern::TitleContains(text) => {
-                edition.title(key).is_some_and(|t| t.to_lowercase().contains(text.as_str()))
-            }
+            CodePattern::TitleContains(text) => edition
+                .title(key)
+                .is_some_and(|t| t.to_lowercase().contains(text.as_str())),
         }
     }
 }
@@ -87,11 +90,17 @@ mod tests {
 
     #[test]
     fn parses_prefixes_and_ranges() {
-        assert!(matches!(CodePattern::parse_code_or_range("Z51.1-"), Ok(CodePattern::Prefix(k)) if k == key("Z511")));
-        assert!(matches!(CodePattern::parse_code_or_range("E10.-"), Ok(CodePattern::Prefix(k)) if k == key("E10")));
-        assert!(matches!(CodePattern::parse_code_or_range("A00-B99"), Ok(CodePattern::Range(a, b)) if a == key("A00") && b == key("B99")));
+        assert!(
+            matches!(CodePattern::parse_code_or_range("Z51.1-"), Ok(CodePattern::Prefix(k)) if k == key("Z511"))
+        );
+        assert!(
+            matches!(CodePattern::parse_code_or_range("E10.-"), Ok(CodePattern::Prefix(k)) if k == key("E10"))
+        );
+        assert!(
+            matches!(CodePattern::parse_code_or_range("A00-B99"), Ok(CodePattern::Range(a, b)) if a == key("A00") && b == key("B99"))
+        );
         assert!(CodePattern::parse_code_or_range("B99-A00").is_err());
-        assert!(CodePattern::parse_code_or_range("hello").is_err());
+        assert!(CodePattern::parse_code_or_range("2AB").is_err());
     }
 
     #[test]

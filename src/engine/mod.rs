@@ -23,14 +23,20 @@ use crate::engine::rule::NativeRule;
 
 /// The rule packs compiled into the binary.
 pub const BUILTIN_PACKS: &[(&str, &str)] = &[
-    ("rules/sequencing.toml", include_str!("../../rules/sequencing.toml")),
-    ("rules/external-causes.toml", include_str!("../../rules/external-causes.toml")),
+    (
+        "rules/sequencing.toml",
+        include_str!("../../rules/sequencing.toml"),
+    ),
+    (
+        "rules/external-causes.toml",
+        include_str!("../../rules/external-causes.toml"),
+    ),
     ("rules/mce.toml", include_str!("../../rules/mce.toml")),
 ];
 
 enum Implementation {
     Native(Box<dyn NativeRule>),
-    Pack(PackRule),
+    Pack(Box<PackRule>),
 }
 
 struct CatalogRule {
@@ -58,7 +64,10 @@ impl std::fmt::Display for EngineError {
         match self {
             EngineError::Pack(e) => write!(f, "{e}"),
             EngineError::Conflict(m) => f.write_str(m),
-            EngineError::UnknownSelector(s) => write!(f, "`{s}` names no rule, rule group or code prefix (see `dxlint rules`)"),
+            EngineError::UnknownSelector(s) => write!(
+                f,
+                "`{s}` names no rule, rule group or code prefix (see `dxlint rules`)"
+            ),
         }
     }
 }
@@ -70,13 +79,21 @@ impl Catalog {
     pub fn load(user_packs: &[(String, String)]) -> Result<Catalog, EngineError> {
         let mut rules: Vec<CatalogRule> = crate::rules::native_rules()
             .into_iter()
-            .map(|r| CatalogRule { meta: Arc::new(r.meta()), implementation: Implementation::Native(r) })
+            .map(|r| CatalogRule {
+                meta: Arc::new(r.meta()),
+                implementation: Implementation::Native(r),
+            })
             .collect();
-        let builtin = BUILTIN_PACKS.iter().map(|(p, t)| (p.to_string(), t.to_string()));
+        let builtin = BUILTIN_PACKS
+            .iter()
+            .map(|(p, t)| (p.to_string(), t.to_string()));
         for (path, text) in builtin.chain(user_packs.iter().cloned()) {
-            for rule in load_pack(&path, &text).map_err(|e| EngineError::Pack(Box::new(e)))? {
+            for rule in load_pack(&path, &text).map_err(EngineError::Pack)? {
                 let meta = Arc::new(rule.meta().clone());
-                if let Some(clash) = rules.iter().find(|r| r.meta.code == meta.code || r.meta.name == meta.name) {
+                if let Some(clash) = rules
+                    .iter()
+                    .find(|r| r.meta.code == meta.code || r.meta.name == meta.name)
+                {
                     return Err(EngineError::Conflict(format!(
                         "{path}: rule {} {} clashes with {} {} ({}): rule codes and names must be unique",
                         meta.code,
@@ -86,7 +103,10 @@ impl Catalog {
                         origin_label(&clash.meta)
                     )));
                 }
-                rules.push(CatalogRule { meta, implementation: Implementation::Pack(rule) });
+                rules.push(CatalogRule {
+                    meta,
+                    implementation: Implementation::Pack(Box::new(rule)),
+                });
             }
         }
         rules.sort_by(|a, b| a.meta.code.cmp(&b.meta.code));
@@ -100,13 +120,14 @@ impl Catalog {
     /// A rule by code (`DX103`) or name (`non-billable-code`), any case.
     pub fn find(&self, code_or_name: &str) -> Option<&RuleRef> {
         let q = code_or_name.trim();
-        self.rules().find(|m| m.code.eq_ignore_ascii_case(q) || m.name.eq_ignore_ascii_case(q))
+        self.rules()
+            .find(|m| m.code.eq_ignore_ascii_case(q) || m.name.eq_ignore_ascii_case(q))
     }
 
     /// The pack rules, for checks that read their code lists.
     pub fn pack_rules(&self) -> impl Iterator<Item = &PackRule> {
         self.rules.iter().filter_map(|r| match &r.implementation {
-            Implementation::Pack(p) => Some(p),
+            Implementation::Pack(p) => Some(p.as_ref()),
             Implementation::Native(_) => None,
         })
     }
@@ -123,7 +144,10 @@ impl Catalog {
                 s.eq_ignore_ascii_case("all")
                     || m.name.eq_ignore_ascii_case(s)
                     || m.group.eq_ignore_ascii_case(s)
-                    || (!s.is_empty() && m.code.to_ascii_uppercase().starts_with(&s.to_ascii_uppercase()))
+                    || (!s.is_empty()
+                        && m.code
+                            .to_ascii_uppercase()
+                            .starts_with(&s.to_ascii_uppercase()))
             })
             .map(|(i, _)| i)
             .collect()
@@ -166,7 +190,11 @@ impl Engine {
     pub fn new(catalog: Catalog, selection: &Selection) -> Result<Engine, EngineError> {
         let resolve = |s: &String| {
             let m = catalog.matching(s);
-            if m.is_empty() { Err(EngineError::UnknownSelector(s.clone())) } else { Ok(m) }
+            if m.is_empty() {
+                Err(EngineError::UnknownSelector(s.clone()))
+            } else {
+                Ok(m)
+            }
         };
         let mut on: HashSet<usize> = match &selection.select {
             Some(list) => {
@@ -176,7 +204,13 @@ impl Engine {
                 }
                 set
             }
-            None => catalog.rules.iter().enumerate().filter(|(_, r)| r.meta.enabled_by_default).map(|(i, _)| i).collect(),
+            None => catalog
+                .rules
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.meta.enabled_by_default)
+                .map(|(i, _)| i)
+                .collect(),
         };
         for s in &selection.extend_select {
             on.extend(resolve(s)?);
@@ -188,7 +222,10 @@ impl Engine {
         }
         let mut active: Vec<ActiveRule> = on
             .into_iter()
-            .map(|index| ActiveRule { index, severity: catalog.rules[index].meta.default_severity })
+            .map(|index| ActiveRule {
+                index,
+                severity: catalog.rules[index].meta.default_severity,
+            })
             .collect();
         for (s, sev) in &selection.severity {
             let named = resolve(s)?;
@@ -206,7 +243,11 @@ impl Engine {
                 _ => None,
             })
             .collect();
-        Ok(Engine { catalog, active, yields })
+        Ok(Engine {
+            catalog,
+            active,
+            yields,
+        })
     }
 
     pub fn catalog(&self) -> &Catalog {
@@ -215,15 +256,26 @@ impl Engine {
 
     /// The rules that run, in code order.
     pub fn active_rules(&self) -> Vec<RuleRef> {
-        self.active.iter().map(|a| self.catalog.rules[a.index].meta.clone()).collect()
+        self.active
+            .iter()
+            .map(|a| self.catalog.rules[a.index].meta.clone())
+            .collect()
     }
 
     pub fn is_active(&self, name: &str) -> bool {
-        self.active.iter().any(|a| self.catalog.rules[a.index].meta.name == name)
+        self.active
+            .iter()
+            .any(|a| self.catalog.rules[a.index].meta.name == name)
     }
 
     /// Checks one claim, appending findings in cell order.
-    pub fn check_claim(&self, claim: &Claim, codesets: &CodeSets, files: &FileTable, out: &mut Vec<Diagnostic>) {
+    pub fn check_claim(
+        &self,
+        claim: &Claim,
+        codesets: &CodeSets,
+        files: &FileTable,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let date = claim.service_date.as_ref().and_then(|c| c.value.ok());
         let ctx = ClaimContext::new(claim, codesets.edition(date));
         let start = out.len();
@@ -238,7 +290,11 @@ impl Engine {
         self.drop_yielded(out, start);
         // Report in the order of the file: by line, then column, then rule.
         out[start..].sort_by(|a, b| {
-            (a.location.line, a.location.column, &a.rule.code).cmp(&(b.location.line, b.location.column, &b.rule.code))
+            (a.location.line, a.location.column, &a.rule.code).cmp(&(
+                b.location.line,
+                b.location.column,
+                &b.rule.code,
+            ))
         });
     }
 
@@ -260,7 +316,10 @@ impl Engine {
             if i < start {
                 return true;
             }
-            let Some((_, winners)) = self.yields.iter().find(|(name, _)| *name == d.rule.name) else { return true };
+            let Some((_, winners)) = self.yields.iter().find(|(name, _)| *name == d.rule.name)
+            else {
+                return true;
+            };
             !fired.iter().any(|(name, line, column)| {
                 winners.contains(name) && *line == d.location.line && *column == d.location.column
             })
@@ -269,8 +328,17 @@ impl Engine {
 
     /// The `malformed-row` finding for a row the reader rejected; `None`
     /// when the rule is switched off.
-    pub fn malformed_row(&self, loc: CellLoc, reason: &str, source_line: Option<Arc<str>>, files: &FileTable) -> Option<Diagnostic> {
-        let a = self.active.iter().find(|a| self.catalog.rules[a.index].meta.name == crate::rules::data::malformed_row::MalformedRow::NAME)?;
+    pub fn malformed_row(
+        &self,
+        loc: CellLoc,
+        reason: &str,
+        source_line: Option<Arc<str>>,
+        files: &FileTable,
+    ) -> Option<Diagnostic> {
+        let a = self.active.iter().find(|a| {
+            self.catalog.rules[a.index].meta.name
+                == crate::rules::data::malformed_row::MalformedRow::NAME
+        })?;
         let rule = &self.catalog.rules[a.index];
         Some(Diagnostic {
             rule: rule.meta.clone(),

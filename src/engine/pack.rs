@@ -165,14 +165,20 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn err(&self, span: Option<Range<usize>>, message: String, label: &str, help: Option<String>) -> PackError {
-        PackError {
+    fn err(
+        &self,
+        span: Option<Range<usize>>,
+        message: String,
+        label: &str,
+        help: Option<String>,
+    ) -> Box<PackError> {
+        Box::new(PackError {
             message: format!("{}: {message}", self.path),
             src: NamedSource::new(self.path, self.text.clone()),
             span: span.map(|r| SourceSpan::from(r.start..r.end)),
             label: label.to_string(),
             help,
-        }
+        })
     }
 }
 
@@ -184,15 +190,23 @@ const CLAIM_TYPES: [(&str, ClaimType); 4] = [
 ];
 
 fn claim_type(s: &str) -> Option<ClaimType> {
-    CLAIM_TYPES.iter().find(|(n, _)| *n == s.trim().to_ascii_lowercase()).map(|(_, t)| *t)
+    CLAIM_TYPES
+        .iter()
+        .find(|(n, _)| *n == s.trim().to_ascii_lowercase())
+        .map(|(_, t)| *t)
 }
 
 /// Loads a pack from its text. `path` names it in errors and in `dxlint rules`.
-pub fn load_pack(path: &str, text: &str) -> Result<Vec<PackRule>, PackError> {
+pub fn load_pack(path: &str, text: &str) -> Result<Vec<PackRule>, Box<PackError>> {
     let text: Arc<str> = Arc::from(text);
     let ctx = Ctx { path, text: &text };
     let file: PackFile = toml::from_str(&text).map_err(|e| {
-        ctx.err(e.span(), e.message().to_string(), "here", Some("see rules/README.md for the pack format".into()))
+        ctx.err(
+            e.span(),
+            e.message().to_string(),
+            "here",
+            Some("see rules/README.md for the pack format".into()),
+        )
     })?;
     let mut rules = Vec::with_capacity(file.rule.len());
     for spec in file.rule {
@@ -201,26 +215,51 @@ pub fn load_pack(path: &str, text: &str) -> Result<Vec<PackRule>, PackError> {
     Ok(rules)
 }
 
-fn compile_rule(ctx: &Ctx<'_>, pack: &PackHeader, spec: RuleSpec) -> Result<PackRule, PackError> {
+fn compile_rule(
+    ctx: &Ctx<'_>,
+    pack: &PackHeader,
+    spec: RuleSpec,
+) -> Result<PackRule, Box<PackError>> {
     let code = spec.code.get_ref().trim().to_string();
     if code.is_empty() || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(ctx.err(Some(spec.code.span()), format!("rule code `{code}` must be letters and digits"), "rule code", Some("e.g. DX201 or PAYER001".into())));
+        return Err(ctx.err(
+            Some(spec.code.span()),
+            format!("rule code `{code}` must be letters and digits"),
+            "rule code",
+            Some("e.g. DX201 or PAYER001".into()),
+        ));
     }
     let name = spec.name.get_ref().trim().to_string();
     let kebab = !name.is_empty()
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !name.starts_with('-')
         && !name.ends_with('-');
     if !kebab {
-        return Err(ctx.err(Some(spec.name.span()), format!("rule name `{name}` must be kebab-case"), "rule name", Some("lower-case words joined by dashes, e.g. first-listed-only-code".into())));
+        return Err(ctx.err(
+            Some(spec.name.span()),
+            format!("rule name `{name}` must be kebab-case"),
+            "rule name",
+            Some("lower-case words joined by dashes, e.g. first-listed-only-code".into()),
+        ));
     }
     let severity = parse_severity(ctx, &spec.severity)?;
-    let position = match spec.position.as_ref().map(|p| (p.get_ref().as_str(), p.span())) {
+    let position = match spec
+        .position
+        .as_ref()
+        .map(|p| (p.get_ref().as_str(), p.span()))
+    {
         None | Some(("any", _)) => Position::Any,
         Some(("first", _)) => Position::First,
         Some(("not-first", _)) => Position::NotFirst,
         Some((other, span)) => {
-            return Err(ctx.err(Some(span), format!("unknown position `{other}`"), "position", Some("use \"first\", \"not-first\" or \"any\"".into())));
+            return Err(ctx.err(
+                Some(span),
+                format!("unknown position `{other}`"),
+                "position",
+                Some("use \"first\", \"not-first\" or \"any\"".into()),
+            ));
         }
     };
     let claim_types = match &spec.claim_types {
@@ -229,7 +268,12 @@ fn compile_rule(ctx: &Ctx<'_>, pack: &PackHeader, spec: RuleSpec) -> Result<Pack
             let mut out = Vec::new();
             for t in list.get_ref() {
                 out.push(claim_type(t).ok_or_else(|| {
-                    ctx.err(Some(list.span()), format!("unknown claim type `{t}`"), "claim types", Some("use inpatient, outpatient, professional or unknown".into()))
+                    ctx.err(
+                        Some(list.span()),
+                        format!("unknown claim type `{t}`"),
+                        "claim types",
+                        Some("use inpatient, outpatient, professional or unknown".into()),
+                    )
                 })?);
             }
             out
@@ -238,25 +282,52 @@ fn compile_rule(ctx: &Ctx<'_>, pack: &PackHeader, spec: RuleSpec) -> Result<Pack
     let mut severity_by_claim_type = Vec::new();
     for (t, sev) in &spec.severity_by_claim_type {
         let ty = claim_type(t).ok_or_else(|| {
-            ctx.err(Some(sev.span()), format!("unknown claim type `{t}`"), "claim type", Some("use inpatient, outpatient, professional or unknown".into()))
+            ctx.err(
+                Some(sev.span()),
+                format!("unknown claim type `{t}`"),
+                "claim type",
+                Some("use inpatient, outpatient, professional or unknown".into()),
+            )
         })?;
         severity_by_claim_type.push((ty, parse_severity(ctx, sev)?));
     }
     if spec.entries.is_empty() {
-        return Err(ctx.err(Some(spec.name.span()), format!("rule `{name}` has no [[rule.entry]]"), "this rule", Some("add at least one [[rule.entry]] with codes, regex or mce_flags".into())));
+        return Err(ctx.err(
+            Some(spec.name.span()),
+            format!("rule `{name}` has no [[rule.entry]]"),
+            "this rule",
+            Some("add at least one [[rule.entry]] with codes, regex or mce_flags".into()),
+        ));
     }
     let mut entries = Vec::with_capacity(spec.entries.len());
     for e in &spec.entries {
         let mut include = patterns(ctx, &e.codes)?;
         for r in &e.regex {
             let re = Regex::new(r.get_ref()).map_err(|err| {
-                ctx.err(Some(r.span()), format!("invalid regular expression: {err}"), "regex", None)
+                ctx.err(
+                    Some(r.span()),
+                    format!("invalid regular expression: {err}"),
+                    "regex",
+                    None,
+                )
             })?;
             include.push(CodePattern::Regex(re));
         }
         for f in &e.mce_flags {
             let flag = MceFlags::from_name(f.get_ref()).ok_or_else(|| {
-                ctx.err(Some(f.span()), format!("unknown MCE flag `{}`", f.get_ref()), "MCE flag", Some(format!("known flags: {}", MceFlags::NAMED.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", "))))
+                ctx.err(
+                    Some(f.span()),
+                    format!("unknown MCE flag `{}`", f.get_ref()),
+                    "MCE flag",
+                    Some(format!(
+                        "known flags: {}",
+                        MceFlags::NAMED
+                            .iter()
+                            .map(|(n, _)| *n)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                )
             })?;
             include.push(CodePattern::Mce(flag));
         }
@@ -264,11 +335,22 @@ fn compile_rule(ctx: &Ctx<'_>, pack: &PackHeader, spec: RuleSpec) -> Result<Pack
             include.push(CodePattern::TitleContains(t.to_lowercase()));
         }
         if include.is_empty() {
-            return Err(ctx.err(Some(spec.name.span()), format!("an entry of rule `{name}` matches no codes"), "this rule", Some("give the entry codes, regex, mce_flags or title_contains".into())));
+            return Err(ctx.err(
+                Some(spec.name.span()),
+                format!("an entry of rule `{name}` matches no codes"),
+                "this rule",
+                Some("give the entry codes, regex, mce_flags or title_contains".into()),
+            ));
         }
         entries.push(Entry {
-            codes: CodeSetMatcher { include, exclude: patterns(ctx, &e.except)? },
-            unless: CodeSetMatcher { include: patterns(ctx, &e.unless_claim_has)?, exclude: Vec::new() },
+            codes: CodeSetMatcher {
+                include,
+                exclude: patterns(ctx, &e.except)?,
+            },
+            unless: CodeSetMatcher {
+                include: patterns(ctx, &e.unless_claim_has)?,
+                exclude: Vec::new(),
+            },
             cite: e.cite.clone(),
         });
     }
@@ -281,8 +363,14 @@ fn compile_rule(ctx: &Ctx<'_>, pack: &PackHeader, spec: RuleSpec) -> Result<Pack
             enabled_by_default: spec.enabled,
             summary: spec.summary,
             explanation: spec.explanation.trim().to_string(),
-            source: format!("{} (pack {}, FY{}: {})", spec.source, pack.name, pack.fiscal_year, pack.source),
-            origin: RuleOrigin::Pack { pack: pack.name.clone(), path: ctx.path.to_string() },
+            source: format!(
+                "{} (pack {}, FY{}: {})",
+                spec.source, pack.name, pack.fiscal_year, pack.source
+            ),
+            origin: RuleOrigin::Pack {
+                pack: pack.name.clone(),
+                path: ctx.path.to_string(),
+            },
         },
         message: spec.message,
         help: spec.help,
@@ -295,17 +383,30 @@ fn compile_rule(ctx: &Ctx<'_>, pack: &PackHeader, spec: RuleSpec) -> Result<Pack
     })
 }
 
-fn parse_severity(ctx: &Ctx<'_>, s: &Spanned<String>) -> Result<Severity, PackError> {
+fn parse_severity(ctx: &Ctx<'_>, s: &Spanned<String>) -> Result<Severity, Box<PackError>> {
     Severity::parse(s.get_ref()).ok_or_else(|| {
-        ctx.err(Some(s.span()), format!("unknown severity `{}`", s.get_ref()), "severity", Some("use \"error\", \"warning\" or \"info\"".into()))
+        ctx.err(
+            Some(s.span()),
+            format!("unknown severity `{}`", s.get_ref()),
+            "severity",
+            Some("use \"error\", \"warning\" or \"info\"".into()),
+        )
     })
 }
 
-fn patterns(ctx: &Ctx<'_>, list: &[Spanned<String>]) -> Result<Vec<CodePattern>, PackError> {
+fn patterns(ctx: &Ctx<'_>, list: &[Spanned<String>]) -> Result<Vec<CodePattern>, Box<PackError>> {
     list.iter()
         .map(|s| {
             CodePattern::parse_code_or_range(s.get_ref()).map_err(|m| {
-                ctx.err(Some(s.span()), m, "code or range", Some("write codes as `Z51.1`, `Z51.1-` (and below) or ranges as `A00-B99`".into()))
+                ctx.err(
+                    Some(s.span()),
+                    m,
+                    "code or range",
+                    Some(
+                        "write codes as `Z51.1`, `Z51.1-` (and below) or ranges as `A00-B99`"
+                            .into(),
+                    ),
+                )
             })
         })
         .collect()
@@ -320,14 +421,21 @@ impl PackRule {
     pub fn named_codes(&self) -> Vec<CodeKey> {
         let mut out = Vec::new();
         for e in &self.entries {
-            for p in e.codes.include.iter().chain(&e.codes.exclude).chain(&e.unless.include) {
+            for p in e
+                .codes
+                .include
+                .iter()
+                .chain(&e.codes.exclude)
+                .chain(&e.unless.include)
+            {
                 match p {
                     CodePattern::Prefix(k) => out.push(*k),
                     CodePattern::Range(a, b) => {
                         out.push(*a);
                         out.push(*b);
                     }
-                    CodePattern::Regex(_) | CodePattern::Mce(_) | CodePattern::TitleContains(_) => {}
+                    CodePattern::Regex(_) | CodePattern::Mce(_) | CodePattern::TitleContains(_) => {
+                    }
                 }
             }
         }
@@ -343,7 +451,9 @@ impl PackRule {
         let first = dx.role == DxRole::Sequenced && dx.position == 1;
         match self.position {
             Position::First => first,
-            Position::NotFirst => !first && matches!(dx.role, DxRole::Sequenced | DxRole::ExternalCause),
+            Position::NotFirst => {
+                !first && matches!(dx.role, DxRole::Sequenced | DxRole::ExternalCause)
+            }
             Position::Any => matches!(dx.role, DxRole::Sequenced | DxRole::ExternalCause),
         }
     }
@@ -375,7 +485,9 @@ impl PackRule {
                     continue;
                 }
                 let excused = !entry.unless.is_empty()
-                    && ctx.codes().any(|(other, k, _)| !std::ptr::eq(other, dx) && entry.unless.matches(k, ed));
+                    && ctx.codes().any(|(other, k, _)| {
+                        !std::ptr::eq(other, dx) && entry.unless.matches(k, ed)
+                    });
                 if excused || reported.contains(&std::ptr::from_ref(dx)) {
                     continue;
                 }
@@ -383,7 +495,10 @@ impl PackRule {
                 let fill = |template: &str| {
                     template
                         .replace("{code}", &key.dotted())
-                        .replace("{title}", &ed.title(key).map(|t| t.into_owned()).unwrap_or_default())
+                        .replace(
+                            "{title}",
+                            &ed.title(key).map(|t| t.into_owned()).unwrap_or_default(),
+                        )
                         .replace("{code_title}", &code_with_title(ed, key))
                         .replace("{position}", &dx.position.to_string())
                         .replace("{claim_type}", claim_type.as_str())

@@ -49,14 +49,25 @@ impl NativeRule for DuplicateCode {
             .filter(|(dx, _, _)| matches!(dx.role, DxRole::Sequenced | DxRole::ExternalCause))
             .collect();
         for (i, (dx, key, _)) in coded.iter().enumerate() {
-            let Some((first, _, _)) = coded[..i].iter().find(|(_, k, _)| k == key) else { continue };
+            let Some((first, _, _)) = coded[..i].iter().find(|(_, k, _)| k == key) else {
+                continue;
+            };
             let first_field = out_field_name(first);
-            out.diagnosis(dx, format!("{key} is already reported on this claim{first_field}"))
-                .with_help(format!("remove the repeated {key}, or replace it with the code that was meant"));
+            out.diagnosis(
+                dx,
+                format!("{key} is already reported on this claim{first_field}"),
+            )
+            .with_help(format!(
+                "remove the repeated {key}, or replace it with the code that was meant"
+            ));
         }
     }
 }
 
 fn out_field_name(dx: &crate::claims::Diagnosis) -> String {
-    if dx.position > 0 { format!(" (position {})", dx.position) } else { String::new() }
+    if dx.position > 0 {
+        format!(" (position {})", dx.position)
+    } else {
+        String::new()
+    }
 }

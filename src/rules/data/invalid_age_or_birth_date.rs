@@ -57,23 +57,36 @@ impl NativeRule for InvalidAgeOrBirthDate {
                     .with_help("ages are whole years from 0 to 124 on the date of service");
             }
         }
-        let Some(cell) = &ctx.claim.birth_date else { return };
+        let Some(cell) = &ctx.claim.birth_date else {
+            return;
+        };
         match cell.value {
             Err(DateError::Empty) => {}
             Err(err) => {
-                out.cell(cell.loc, format!("the birth date `{}` is not valid: {err}", cell.raw))
-                    .with_help("use YYYY-MM-DD");
+                out.cell(
+                    cell.loc,
+                    format!("the birth date `{}` is not valid: {err}", cell.raw),
+                )
+                .with_help("use YYYY-MM-DD");
             }
             Ok(birth) => {
                 let Some(dos) = ctx.service_date else { return };
                 match dos.years_since(birth) {
                     None => {
-                        out.cell(cell.loc, format!("the birth date {birth} is after the service date {dos}"))
-                            .with_help("correct the birth date or the service date");
+                        out.cell(
+                            cell.loc,
+                            format!("the birth date {birth} is after the service date {dos}"),
+                        )
+                        .with_help("correct the birth date or the service date");
                     }
                     Some(age) if age > MAX_AGE => {
-                        out.cell(cell.loc, format!("the birth date {birth} makes the patient {age} years old on {dos}"))
-                            .with_help("ages above 124 are not accepted; check the birth date");
+                        out.cell(
+                            cell.loc,
+                            format!(
+                                "the birth date {birth} makes the patient {age} years old on {dos}"
+                            ),
+                        )
+                        .with_help("ages above 124 are not accepted; check the birth date");
                     }
                     Some(_) => {}
                 }

@@ -47,9 +47,14 @@ impl NativeRule for InvalidServiceDate {
             match cell.value {
                 Err(DateError::Empty) | Ok(_) => {}
                 Err(err) => {
-                    out.cell(cell.loc, format!("`{}` is not a valid date: {err}", cell.raw)).with_help(
-                        format!("use YYYY-MM-DD; until then the codes are checked against {}", ctx.edition.label()),
-                    );
+                    out.cell(
+                        cell.loc,
+                        format!("`{}` is not a valid date: {err}", cell.raw),
+                    )
+                    .with_help(format!(
+                        "use YYYY-MM-DD; until then the codes are checked against {}",
+                        ctx.edition.label()
+                    ));
                 }
             }
         }
@@ -57,8 +62,11 @@ impl NativeRule for InvalidServiceDate {
             && let (Ok(f), Ok(t)) = (from.value, through.value)
             && t < f
         {
-            out.cell(through.loc, format!("the through date {t} is before the service date {f}"))
-                .with_help("swap or correct the dates");
+            out.cell(
+                through.loc,
+                format!("the through date {t} is before the service date {f}"),
+            )
+            .with_help("swap or correct the dates");
         }
     }
 }

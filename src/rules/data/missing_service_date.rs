@@ -44,10 +44,11 @@ impl NativeRule for MissingServiceDate {
         if let Some(cell) = &ctx.claim.service_date
             && cell.value == Err(DateError::Empty)
         {
-            out.cell(cell.loc, "the service date is empty").with_help(format!(
-                "without a date the codes are checked against {}",
-                ctx.edition.label()
-            ));
+            out.cell(cell.loc, "the service date is empty")
+                .with_help(format!(
+                    "without a date the codes are checked against {}",
+                    ctx.edition.label()
+                ));
         }
     }
 }

@@ -56,19 +56,34 @@ impl NativeRule for CodeNotValidOnServiceDate {
             }
             let periods = sets.validity_periods(key);
             let reason = if let Some(next) = periods.iter().find(|p| p.start > date) {
-                format!("it is valid from {} (FY{})", next.start, next.start.fiscal_year())
+                format!(
+                    "it is valid from {} (FY{})",
+                    next.start,
+                    next.start.fiscal_year()
+                )
             } else if let Some(prev) = periods.iter().rev().find(|p| p.end < date) {
-                format!("it was valid until {} (deleted for FY{})", prev.end, prev.end.fiscal_year() + 1)
+                format!(
+                    "it was valid until {} (deleted for FY{})",
+                    prev.end,
+                    prev.end.fiscal_year() + 1
+                )
             } else if let Some((v, _)) = sets.release_with(key, ed.version().fiscal_year()) {
-                format!("it is listed in FY{} but not in {}", v.fiscal_year(), ed.label())
+                format!(
+                    "it is listed in FY{} but not in {}",
+                    v.fiscal_year(),
+                    ed.label()
+                )
             } else {
                 continue;
             };
-            out.diagnosis(dx, format!("{key} is not valid on the service date {date}: {reason}"))
-                .with_help(format!(
-                    "report the code in force on {date} ({}); `dxlint lookup {key}` shows its history",
-                    ed.label()
-                ));
+            out.diagnosis(
+                dx,
+                format!("{key} is not valid on the service date {date}: {reason}"),
+            )
+            .with_help(format!(
+                "report the code in force on {date} ({}); `dxlint lookup {key}` shows its history",
+                ed.label()
+            ));
         }
     }
 }

@@ -66,8 +66,11 @@ impl NativeRule for InvalidCodeFormat {
                 }
                 _ => "an ICD-10-CM code is a letter, two letters or digits, then up to four more (e.g. E11.9, S72.001A)".to_string(),
             };
-            out.diagnosis(dx, format!("`{}` is not an ICD-10-CM code: {err}", dx.code.raw))
-                .with_help(hint);
+            out.diagnosis(
+                dx,
+                format!("`{}` is not an ICD-10-CM code: {err}", dx.code.raw),
+            )
+            .with_help(hint);
         }
     }
 }
@@ -77,5 +80,6 @@ fn looks_like_icd9(raw: &str) -> bool {
     let digits = s.chars().filter(|c| c.is_ascii_digit()).count();
     (s.starts_with(|c: char| c.is_ascii_digit()) || s.starts_with(['V', 'E', 'v', 'e']))
         && digits >= 3
-        && s.chars().all(|c| c.is_ascii_digit() || c == '.' || matches!(c, 'V' | 'E' | 'v' | 'e'))
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || matches!(c, 'V' | 'E' | 'v' | 'e'))
 }

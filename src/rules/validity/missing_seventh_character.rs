@@ -55,7 +55,11 @@ impl NativeRule for MissingSeventhCharacter {
             }
             let completions = ed.billable_descendants(key);
             let placeholder = key.len() < 6;
-            let what = if placeholder { "placeholder X and a 7th character" } else { "a 7th character" };
+            let what = if placeholder {
+                "placeholder X and a 7th character"
+            } else {
+                "a 7th character"
+            };
             let d = out.diagnosis(dx, format!("{key} needs {what}"));
             d.with_help(if placeholder {
                 "fill the code to six characters with X, then add the 7th character that matches the encounter"

@@ -14,13 +14,16 @@ use crate::codeset::registry::{Edition, Standing};
 
 /// A header or placeholder form that only lacks its 7th character.
 pub(crate) fn needs_seventh(ed: &Edition<'_>, key: CodeKey) -> bool {
-    key.len() < CodeKey::MAX_LEN && ed.standing(key) != Standing::Billable && ed.requires_seventh_character(key)
+    key.len() < CodeKey::MAX_LEN
+        && ed.standing(key) != Standing::Billable
+        && ed.requires_seventh_character(key)
 }
 
 /// The code is billable on some other date, or listed in another release.
 pub(crate) fn exists_elsewhere(ed: &Edition<'_>, key: CodeKey) -> bool {
     let sets = ed.sets();
-    !sets.validity_periods(key).is_empty() || sets.release_with(key, ed.version().fiscal_year()).is_some()
+    !sets.validity_periods(key).is_empty()
+        || sets.release_with(key, ed.version().fiscal_year()).is_some()
 }
 
 /// `CODE (title)` when the edition knows a title.

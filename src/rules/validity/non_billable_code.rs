@@ -82,7 +82,16 @@ impl NativeRule for NonBillableCode {
 }
 
 /// The last day a code was billable, when that was before the service date.
-fn billable_until(ctx: &ClaimContext<'_>, key: crate::codeset::code::CodeKey) -> Option<crate::date::Date> {
+fn billable_until(
+    ctx: &ClaimContext<'_>,
+    key: crate::codeset::code::CodeKey,
+) -> Option<crate::date::Date> {
     let date = ctx.service_date?;
-    ctx.edition.sets().validity_periods(key).iter().rev().map(|p| p.end).find(|end| *end < date)
+    ctx.edition
+        .sets()
+        .validity_periods(key)
+        .iter()
+        .rev()
+        .map(|p| p.end)
+        .find(|end| *end < date)
 }
