@@ -16,7 +16,11 @@ fn main() -> ExitCode {
         eprintln!("usage: csv-floor FILE");
         return ExitCode::from(2);
     };
-    let mut reader = match csv::ReaderBuilder::new().has_headers(true).flexible(true).from_path(&path) {
+    let mut reader = match csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_path(&path)
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("csv-floor: {e}");
