@@ -358,14 +358,14 @@ impl<'m> ClaimReader<'m> {
         if self.mapping.layout == Layout::Long {
             while batch.len() < max.max(1) {
                 match self.next_event() {
-                    Some(ev) => batch.items.push(Item::Ready(ev)),
+                    Some(ev) => batch.items.push(Item::Ready(Box::new(ev))),
                     None => return false,
                 }
             }
             return true;
         }
         let cols = self.copied.clone();
-        while batch.len() < max.max(1) {
+        while !batch.is_full(max) {
             if self.done {
                 return false;
             }
@@ -394,7 +394,7 @@ impl<'m> ClaimReader<'m> {
         self.stats.rows_read += 1;
         if let Some(fault) = shape_fault(&self.rec, self.headers.len()) {
             let ev = self.reject(fault);
-            batch.items.push(Item::Ready(ev));
+            batch.items.push(Item::Ready(Box::new(ev)));
             return;
         }
         let (key, seen) = self.group_wide();
@@ -408,10 +408,10 @@ impl<'m> ClaimReader<'m> {
         }
         // A cell that is not UTF-8: built (or rejected) here.
         match self.build_wide() {
-            Ok(claim) => batch.items.push(Item::Built(claim, tally)),
+            Ok(claim) => batch.items.push(Item::Built(Box::new(claim), tally)),
             Err(fault) => {
                 let ev = self.reject_wide(key, seen, fault);
-                batch.items.push(Item::Ready(ev));
+                batch.items.push(Item::Ready(Box::new(ev)));
             }
         }
     }

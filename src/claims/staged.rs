@@ -67,6 +67,9 @@ impl<R: Read> RecordView for RecordReader<R> {
     }
 }
 
+/// Copied text per batch before it counts as full.
+const MAX_BATCH_BYTES: usize = 8 << 20;
+
 /// Marks a column that is not copied.
 const UNREAD: u32 = u32::MAX;
 
@@ -140,9 +143,9 @@ impl Tally {
 pub enum Item {
     /// A finished event: a row that could not be read, a long-layout claim,
     /// or a wide claim built on the reading thread that was counted there.
-    Ready(Event),
+    Ready(Box<Event>),
     /// A wide claim built on the reading thread, still to be counted.
-    Built(Claim, Tally),
+    Built(Box<Claim>, Tally),
     /// A copied row ([`RowBuilder::build`]), still to be built and counted.
     Row(u32, Tally),
 }
@@ -182,31 +185,63 @@ impl RowBatch {
         self.items.is_empty()
     }
 
+    /// Holds `max` steps, or enough text that a batch stays small in memory
+    /// however long its rows are.
+    pub fn is_full(&self, max: usize) -> bool {
+        self.items.len() >= max.max(1) || self.text.len() + self.line_text.len() >= MAX_BATCH_BYTES
+    }
+
     /// Copies the current record's claim cells; `None` (and nothing kept)
-    /// when one of them is not UTF-8.
+    /// when the record is not UTF-8.
     pub(crate) fn copy_row<R: Read>(
         &mut self,
         rec: &RecordReader<R>,
         cols: &CopiedColumns,
         keep_lines: bool,
     ) -> Option<u32> {
-        let (text_mark, cells_mark) = (self.text.len(), self.cells.len());
+        let n = rec.len();
+        let all = rec.fields_run(0, n.checked_sub(1)?)?;
+        // One check for the whole record; cells are cut at field ends, so
+        // each is text when the record is (checked again below).
+        let text = std::str::from_utf8(all).ok()?;
+        let base = self.text.len();
+        if base + text.len() > u32::MAX as usize {
+            return None;
+        }
+        self.text.push_str(text);
+        let cells_mark = self.cells.len();
+        // Without quoting, a cell's column follows from the lengths before
+        // it, as the reader computes it; that holds for every cell exactly
+        // when it holds for the last one (quotes only ever add bytes).
+        let end_of = |c: usize| rec.fields_run(0, c).map_or(0, <[u8]>::len);
+        let last_end = end_of(n - 1);
+        let last_len = rec.field_len(n - 1);
+        let plain = rec.loc(n - 1).is_some_and(|l| {
+            l.line == rec.line()
+                && l.len as usize == last_len
+                && l.column as usize == last_end - last_len + n
+        });
         for &c in &cols.columns {
-            let bytes = rec.field(c).unwrap_or_default();
-            let Ok(s) = std::str::from_utf8(bytes) else {
-                self.text.truncate(text_mark);
+            let end = end_of(c);
+            let start = end - rec.field_len(c);
+            if !self.text.is_char_boundary(base + start) || !self.text.is_char_boundary(base + end)
+            {
+                self.text.truncate(base);
                 self.cells.truncate(cells_mark);
                 return None;
+            }
+            let (line, column, len) = if plain {
+                (rec.line(), (start + c + 1) as u32, (end - start) as u32)
+            } else {
+                let l = rec.loc(c).unwrap_or_else(|| rec.row_loc());
+                (l.line, l.column, l.len)
             };
-            let start = self.text.len() as u32;
-            self.text.push_str(s);
-            let loc = rec.loc(c).unwrap_or_else(|| rec.row_loc());
             self.cells.push(CellCopy {
-                start,
-                end: self.text.len() as u32,
-                line: loc.line,
-                column: loc.column,
-                len: loc.len,
+                start: (base + start) as u32,
+                end: (base + end) as u32,
+                line,
+                column,
+                len,
             });
         }
         self.file = rec.file();
