@@ -1,8 +1,11 @@
 //! Everything a rule may read while it checks one claim: the claim, the code
 //! set edition for its service date, and each diagnosis resolved once.
 
+use std::cell::Cell;
+
 use crate::claims::{Claim, CodeSystem, Diagnosis, DxRole};
 use crate::codeset::code::CodeKey;
+use crate::codeset::mce::MceFlags;
 use crate::codeset::registry::{Edition, Standing};
 use crate::date::Date;
 
@@ -27,6 +30,9 @@ pub struct ClaimContext<'a> {
     pub service_date: Option<Date>,
     /// The patient's age in whole years on the service date, when known.
     pub age: Option<u32>,
+    /// The last code whose MCE flags were asked for, and its flags: the
+    /// principal diagnosis is asked about by several rules in a row.
+    mce_memo: Cell<Option<(CodeKey, Option<MceFlags>)>>,
 }
 
 impl<'a> ClaimContext<'a> {
@@ -53,7 +59,21 @@ impl<'a> ClaimContext<'a> {
             resolved,
             service_date,
             age,
+            mce_memo: Cell::new(None),
         }
+    }
+
+    /// The MCE edit flags of `key` on the claim's date
+    /// ([`Edition::mce_flags`]), remembered for the last code asked about.
+    pub fn mce_flags(&self, key: CodeKey) -> Option<MceFlags> {
+        if let Some((k, flags)) = self.mce_memo.get()
+            && k == key
+        {
+            return flags;
+        }
+        let flags = self.edition.mce_flags(key);
+        self.mce_memo.set(Some((key, flags)));
+        flags
     }
 
     /// Diagnoses with their resolution, in claim order.

@@ -6,6 +6,7 @@ use regex::Regex;
 use crate::codeset::code::CodeKey;
 use crate::codeset::mce::MceFlags;
 use crate::codeset::registry::Edition;
+use crate::engine::context::ClaimContext;
 
 /// One way of naming a set of codes.
 #[derive(Clone, Debug)]
@@ -45,12 +46,34 @@ impl CodePattern {
 
     pub fn matches(&self, key: CodeKey, edition: &Edition<'_>) -> bool {
         match self {
+            CodePattern::Mce(flags) => edition.mce_flags(key).is_some_and(|f| f.intersects(*flags)),
+            _ => self.matches_in(key, edition, None),
+        }
+    }
+
+    /// [`CodePattern::matches`] on a claim under check: MCE flags come from
+    /// the claim's memo.
+    pub fn matches_on(&self, key: CodeKey, ctx: &ClaimContext<'_>) -> bool {
+        self.matches_in(key, &ctx.edition, Some(ctx))
+    }
+
+    fn matches_in(
+        &self,
+        key: CodeKey,
+        edition: &Edition<'_>,
+        ctx: Option<&ClaimContext<'_>>,
+    ) -> bool {
+        match self {
+            CodePattern::Mce(flags) => match ctx {
+                Some(ctx) => ctx.mce_flags(key),
+                None => edition.mce_flags(key),
+            }
+            .is_some_and(|f| f.intersects(*flags)),
             CodePattern::Prefix(p) => has_prefix(key, *p),
             CodePattern::Range(lo, hi) => {
                 key.truncated(lo.len()) >= *lo && key.truncated(hi.len()) <= *hi && key.len() >= 3
             }
             CodePattern::Regex(re) => re.is_match(key.as_str()),
-            CodePattern::Mce(flags) => edition.mce_flags(key).is_some_and(|f| f.intersects(*flags)),
             CodePattern::TitleContains(text) => {
                 edition.title(key).is_some_and(|t| title_contains(&t, text))
             }
@@ -126,6 +149,12 @@ impl CodeSetMatcher {
     pub fn matches(&self, key: CodeKey, edition: &Edition<'_>) -> bool {
         self.include.iter().any(|p| p.matches(key, edition))
             && !self.exclude.iter().any(|p| p.matches(key, edition))
+    }
+
+    /// [`CodeSetMatcher::matches`] on a claim under check.
+    pub fn matches_on(&self, key: CodeKey, ctx: &ClaimContext<'_>) -> bool {
+        self.include.iter().any(|p| p.matches_on(key, ctx))
+            && !self.exclude.iter().any(|p| p.matches_on(key, ctx))
     }
 
     pub fn is_empty(&self) -> bool {

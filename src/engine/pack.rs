@@ -18,7 +18,6 @@ use toml::Spanned;
 use crate::claims::{ClaimType, Diagnosis, DxRole};
 use crate::codeset::code::CodeKey;
 use crate::codeset::mce::MceFlags;
-use crate::codeset::registry::Edition;
 use crate::engine::context::ClaimContext;
 use crate::engine::diagnostic::{RuleMeta, RuleOrigin, Severity};
 use crate::engine::emit::Emitter;
@@ -129,17 +128,17 @@ struct Entry {
 }
 
 impl Entry {
-    fn matches(&self, key: CodeKey, ed: &Edition<'_>) -> bool {
+    fn matches(&self, key: CodeKey, ctx: &ClaimContext<'_>) -> bool {
         match &self.static_codes {
             Some(set) => set.contains(key),
-            None => self.codes.matches(key, ed),
+            None => self.codes.matches_on(key, ctx),
         }
     }
 
-    fn excuses(&self, key: CodeKey, ed: &Edition<'_>) -> bool {
+    fn excuses(&self, key: CodeKey, ctx: &ClaimContext<'_>) -> bool {
         match &self.static_unless {
             Some(set) => set.contains(key),
-            None => self.unless.matches(key, ed),
+            None => self.unless.matches_on(key, ctx),
         }
     }
 }
@@ -515,7 +514,7 @@ impl PackRule {
             let mut seen = 0u32;
             let mut first_match: Option<CodeKey> = None;
             for (dx, key, _) in ctx.codes() {
-                if !self.looks_at(dx) || !entry.matches(key, ed) {
+                if !self.looks_at(dx) || !entry.matches(key, ctx) {
                     continue;
                 }
                 seen += 1;
@@ -526,7 +525,7 @@ impl PackRule {
                 let excused = !entry.unless.is_empty()
                     && ctx
                         .codes()
-                        .any(|(other, k, _)| !std::ptr::eq(other, dx) && entry.excuses(k, ed));
+                        .any(|(other, k, _)| !std::ptr::eq(other, dx) && entry.excuses(k, ctx));
                 if excused || reported.contains(&std::ptr::from_ref(dx)) {
                     continue;
                 }
