@@ -66,27 +66,31 @@ if "$DXLINT" check --help | grep -q -- '--threads'; then
     HAS_THREADS=1
 fi
 
-# measure NAME CMD...: runs CMD $RUNS times; sets BEST (seconds) and RSS (KB).
+# measure NAME CMD...: runs CMD $RUNS times; sets BEST (seconds), CPU
+# (user + system seconds of that run) and RSS (KB, largest of the runs).
 measure() {
     local name=$1
     shift
     BEST=""
+    CPU=""
     RSS=0
-    local i t0 t1 dt r
+    local i t0 t1 dt r c
     for ((i = 0; i < RUNS; i++)); do
         t0=$EPOCHREALTIME
-        /usr/bin/time -f '%M' -o "$TMP/rss" "$@" >/dev/null 2>"$TMP/stderr" || true
+        /usr/bin/time -f '%M %U %S' -o "$TMP/rss" "$@" >/dev/null 2>"$TMP/stderr" || true
         t1=$EPOCHREALTIME
         dt=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')
-        r=$(tail -n 1 "$TMP/rss")
+        read -r r u sy < <(tail -n 1 "$TMP/rss")
+        c=$(awk -v u="$u" -v s="$sy" 'BEGIN { printf "%.2f", u + s }')
         if [ -z "$BEST" ] || awk -v a="$dt" -v b="$BEST" 'BEGIN { exit !(a < b) }'; then
             BEST=$dt
+            CPU=$c
         fi
         if [ "$r" -gt "$RSS" ]; then
             RSS=$r
         fi
     done
-    echo "  $name: ${BEST}s, ${RSS} KB" >&2
+    echo "  $name: ${BEST}s (cpu ${CPU}s), ${RSS} KB" >&2
 }
 
 rate() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.0f", n / t }'; }
@@ -96,10 +100,10 @@ mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
 ROWS_OUT=()
 row() {
-    # size, tool, seconds, rss, rows, bytes, floor_rate, peer_rate
+    # size, tool, seconds, rss, rows, bytes, floor_rate, peer_rate, cpu seconds
     local r
     r=$(rate "$5" "$3")
-    ROWS_OUT+=("| $1 | $2 | $3 | $r | $(mbs "$6" "$3") | $(mb "$4") | $(ratio "$r" "$7") | $(ratio "$r" "$8") |")
+    ROWS_OUT+=("| $1 | $2 | $3 | $9 | $r | $(mbs "$6" "$3") | $(mb "$4") | $(ratio "$r" "$7") | $(ratio "$r" "$8") |")
 }
 
 for n in "${SIZES[@]}"; do
@@ -110,7 +114,7 @@ for n in "${SIZES[@]}"; do
     size_label="$n rows, $(awk -v b="$bytes" 'BEGIN { printf "%.0f MB", b / 1e6 }')"
 
     measure floor "$FLOOR" "$file"
-    floor_t=$BEST floor_rss=$RSS
+    floor_t=$BEST floor_rss=$RSS floor_cpu=$CPU
     floor_rate=$(rate "$n" "$floor_t")
 
     peer_t="" peer_rss=0 peer_rate=0
@@ -119,33 +123,33 @@ for n in "${SIZES[@]}"; do
         RUNS=1
         measure peer "$VENV/bin/python" scripts/bench/peer.py "$file" "$TMP/peer.out"
         RUNS=$RUNS_SAVED
-        peer_t=$BEST peer_rss=$RSS
+        peer_t=$BEST peer_rss=$RSS peer_cpu=$CPU
         peer_rate=$(rate "$n" "$peer_t")
     fi
 
     if [ "$HAS_THREADS" = 1 ]; then
         measure "dxlint 1 thread" "$DXLINT" check --isolated --format jsonl -o "$TMP/out.jsonl" --quiet --threads 1 "$file"
-        one_t=$BEST one_rss=$RSS
+        one_t=$BEST one_rss=$RSS one_cpu=$CPU
         measure "dxlint $NPROC threads" "$DXLINT" check --isolated --format jsonl -o "$TMP/out.jsonl" --quiet --threads "$NPROC" "$file"
-        all_t=$BEST all_rss=$RSS
+        all_t=$BEST all_rss=$RSS all_cpu=$CPU
     else
         measure "dxlint" "$DXLINT" check --isolated --format jsonl -o "$TMP/out.jsonl" --quiet "$file"
-        one_t=$BEST one_rss=$RSS
+        one_t=$BEST one_rss=$RSS one_cpu=$CPU
         all_t=""
     fi
     findings=$(wc -l <"$TMP/out.jsonl")
     echo "  dxlint findings: $findings" >&2
 
-    row "$size_label" "(a) floor: csv ByteRecord" "$floor_t" "$floor_rss" "$n" "$bytes" "$floor_rate" "$peer_rate"
-    row "$size_label" "(b) dxlint, 1 thread" "$one_t" "$one_rss" "$n" "$bytes" "$floor_rate" "$peer_rate"
+    row "$size_label" "(a) floor: csv ByteRecord" "$floor_t" "$floor_rss" "$n" "$bytes" "$floor_rate" "$peer_rate" "$floor_cpu"
+    row "$size_label" "(b) dxlint, 1 thread" "$one_t" "$one_rss" "$n" "$bytes" "$floor_rate" "$peer_rate" "$one_cpu"
     if [ -n "$all_t" ]; then
-        row "$size_label" "(b) dxlint, $NPROC threads" "$all_t" "$all_rss" "$n" "$bytes" "$floor_rate" "$peer_rate"
-        ROWS_OUT+=("| $size_label | speed-up $NPROC threads / 1 thread | | | | | $(ratio "$one_t" "$all_t")x | |")
+        row "$size_label" "(b) dxlint, $NPROC threads" "$all_t" "$all_rss" "$n" "$bytes" "$floor_rate" "$peer_rate" "$all_cpu"
+        ROWS_OUT+=("| $size_label | speed-up, $NPROC threads over 1 | | | | | | $(ratio "$one_t" "$all_t")x | |")
     fi
     if [ -n "$peer_t" ]; then
-        row "$size_label" "(c) peer: Python + simple-icd-10-cm $PEER_VERSION" "$peer_t" "$peer_rss" "$n" "$bytes" "$floor_rate" "$peer_rate"
+        row "$size_label" "(c) peer: Python + simple-icd-10-cm $PEER_VERSION" "$peer_t" "$peer_rss" "$n" "$bytes" "$floor_rate" "$peer_rate" "$peer_cpu"
     else
-        ROWS_OUT+=("| $size_label | (c) peer | skipped (PEER_MAX_ROWS=$PEER_MAX_ROWS) | | | | | |")
+        ROWS_OUT+=("| $size_label | (c) peer | skipped (PEER_MAX_ROWS=$PEER_MAX_ROWS) | | | | | | |")
     fi
     rm -f "$file"
 done
@@ -169,10 +173,11 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 echo
 echo "Date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (uncommitted changes)')"
 echo "Machine: $NPROC cores ($cpu), $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM, load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "Runs: best of $RUNS0 wall times (peer: 1 run); RSS is the largest peak of the runs."
+echo "Runs: best of $RUNS0 wall times (peer: 1 run), with that run's user + system CPU time; RSS is the largest peak of the runs."
+echo "Other processes' load shares the cores: with every core busy, a second thread cannot speed a run up (compare wall and CPU time)."
 echo
-echo "| file | tool | wall s | rows/s | MB/s | peak RSS MB | vs floor | vs peer |"
-echo "|---|---|---:|---:|---:|---:|---:|---:|"
+echo "| file | tool | wall s | cpu s | rows/s | MB/s | peak RSS MB | vs floor | vs peer |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${ROWS_OUT[@]}"
 echo
 echo "Start-up + 10-row file: $startup; peak RSS $(mb "$startup_rss") MB"
