@@ -893,7 +893,8 @@ impl<'p> Generator<'p> {
             }
             Defect::InvalidFormat => {
                 let at = self.later_position(claim);
-                claim.dx[at] = DxCell::Text(*self.rng.pick(pools.malformed_codes));
+                let text: &&'static str = self.rng.pick(pools.malformed_codes);
+                claim.dx[at] = DxCell::Text(text);
             }
             Defect::MissingSeventh => {
                 let at = self.later_position(claim);

@@ -23,7 +23,7 @@ use std::sync::Arc;
 use super::build::{RowCtx, is_icd9};
 use super::claim::{CellLoc, Claim, ClaimType, FileId};
 use super::columns::Mapping;
-use super::events::{Event, FileStats};
+use super::events::{Event, FileStats, MalformedRow};
 use super::hash::IdentityBuild;
 use super::members::Members;
 use super::reader::RecordReader;
@@ -353,11 +353,11 @@ impl<'m> RowBuilder<'m> {
 
     /// The claim of copied row `row` of `batch`, built as
     /// [`ClaimReader`](super::ClaimReader) builds it from the live record.
-    /// `Err` is the malformed-row event the reader would give; copied rows
+    /// `Err` is the malformed row the reader would report; copied rows
     /// are valid UTF-8, so it does not happen.
-    pub fn build(&self, batch: &RowBatch, row: u32) -> Result<Claim, Event> {
+    pub fn build(&self, batch: &RowBatch, row: u32) -> Result<Claim, MalformedRow> {
         let Some(&copy) = batch.rows.get(row as usize) else {
-            return Err(Event::Malformed(super::events::MalformedRow {
+            return Err(MalformedRow {
                 loc: CellLoc {
                     file: self.file,
                     line: 0,
@@ -367,7 +367,7 @@ impl<'m> RowBuilder<'m> {
                 },
                 reason: "internal: a row of the batch is missing".to_string(),
                 source_line: None,
-            }));
+            });
         };
         let rec = CopiedRecord {
             batch,
@@ -397,11 +397,11 @@ impl<'m> RowBuilder<'m> {
                         String::from_utf8_lossy(&batch.line_text[s as usize..e as usize]).as_ref(),
                     )
                 });
-            Event::Malformed(super::events::MalformedRow {
+            MalformedRow {
                 loc,
                 reason,
                 source_line,
-            })
+            }
         })
     }
 }

@@ -133,9 +133,9 @@ impl Job {
                 Item::Built(claim, tally) => self.claim(&claim, tally, checker),
                 Item::Row(row, tally) => match builder.build(&self.batch, row) {
                     Ok(claim) => self.claim(&claim, tally, checker),
-                    Err(event) => {
+                    Err(row) => {
                         self.settle.push((None, false));
-                        checker.event(&event, &mut self.found);
+                        checker.event(&Event::Malformed(row), &mut self.found);
                     }
                 },
             }
