@@ -3,15 +3,16 @@
 //!
 //! What must see the rows in file order stays on one thread: splitting
 //! records, the claim-id fingerprint grouping that skips repeated claim
-//! lines, and rows that cannot be read. [`ClaimReader::next_batch`]
-//! (super::ClaimReader::next_batch) does that and copies the cells that a
-//! claim is built from (text and exact location) into a [`RowBatch`].
+//! lines, and rows that cannot be read.
+//! [`ClaimReader::next_batch`](super::ClaimReader::next_batch) does that and
+//! copies the cells that a claim is built from (text and exact location)
+//! into a [`RowBatch`].
 //! Building the claims of a batch ([`RowBuilder::build`]) can then happen
 //! on any thread, and a [`WideTally`] run over the batches in order
 //! completes the file's accounting.
 //!
-//! Only rows whose cells are valid UTF-8 are copied: building them cannot
-//! fail, so the grouping can record them at once. Any other row is built on
+//! Only rows that are valid UTF-8 throughout are copied: building them
+//! cannot fail, so the grouping can record them at once. Any other row is built on
 //! the reading thread, as the single-threaded reader does. Long-layout files
 //! group rows into claims as they go and are read on one thread: their
 //! batches hold finished events.
