@@ -110,6 +110,9 @@ struct Job {
     /// Per wide row built off the reading thread, in file order: how it was
     /// grouped and whether it is ICD-9-CM (`None`: rejected).
     settle: Vec<(Option<Tally>, bool)>,
+    /// A panic while checking the batch, to be raised again on the main
+    /// thread once the pipeline has stopped.
+    panic: Option<Box<dyn std::any::Any + Send>>,
 }
 
 impl Job {
@@ -119,6 +122,7 @@ impl Job {
             batch: RowBatch::new(),
             found: Vec::new(),
             settle: Vec::new(),
+            panic: None,
         }
     }
 
@@ -187,7 +191,10 @@ fn run_pipeline<E: Send>(
             let (work_rx, done_tx) = (work_rx.clone(), done_tx.clone());
             s.spawn(move || {
                 while let Ok(mut job) = work_rx.recv() {
-                    job.process(builder, checker);
+                    let run = std::panic::AssertUnwindSafe(|| job.process(builder, checker));
+                    if let Err(payload) = std::panic::catch_unwind(run) {
+                        job.panic = Some(payload);
+                    }
                     if done_tx.send(job).is_err() {
                         break;
                     }
@@ -199,7 +206,17 @@ fn run_pipeline<E: Send>(
         let mut waiting: BTreeMap<u64, Job> = BTreeMap::new();
         let mut next = 0u64;
         let mut result = Ok(());
-        for job in done_rx.iter() {
+        let mut panic = None;
+        for mut job in done_rx.iter() {
+            if let Some(payload) = job.panic.take() {
+                // Stop reading; the batches still out come back and are dropped.
+                panic.get_or_insert(payload);
+                free_tx = None;
+                continue;
+            }
+            if panic.is_some() {
+                continue;
+            }
             waiting.insert(job.seq, job);
             while let Some(job) = waiting.remove(&next) {
                 next += 1;
@@ -215,6 +232,9 @@ fn run_pipeline<E: Send>(
                     _ => free_tx = None,
                 }
             }
+        }
+        if let Some(payload) = panic {
+            std::panic::resume_unwind(payload);
         }
         result
     })
