@@ -245,6 +245,49 @@ fn generated_file_exercises_the_grouping() {
     assert!(summary.contains("rejected"), "{summary}");
 }
 
+/// A long-layout file: one row per diagnosis, claims split by other
+/// claims' rows now and then, bad sequences and empty codes.
+fn long_file(claims: usize, seed: u64) -> String {
+    let mut rng = Rng(seed);
+    let mut out = String::from("claim_id,seq,dx_code,service_date,birth_date,sex\n");
+    let mut previous = String::new();
+    for c in 0..claims {
+        let id = if rng.below(25) == 0 && !previous.is_empty() {
+            previous.clone()
+        } else {
+            format!("L{c:05}")
+        };
+        let date = rng.pick(DATES);
+        let birth = rng.pick(&["1950-01-01", "2030-01-01", ""]);
+        let sex = rng.pick(&["F", "M", "X"]);
+        for k in 0..1 + rng.below(8) {
+            let seq = match rng.below(40) {
+                0 => "x".to_string(),
+                1 => String::new(),
+                _ => (k + 1).to_string(),
+            };
+            let code = if rng.below(20) == 0 {
+                ""
+            } else {
+                rng.pick(CODES)
+            };
+            let _ = writeln!(out, "{id},{seq},{code},{date},{birth},{sex}");
+        }
+        previous = id;
+    }
+    out
+}
+
+#[test]
+fn long_layout_same_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.csv");
+    std::fs::write(&path, long_file(1500, 5)).unwrap();
+    let file = path.to_str().unwrap();
+    same_with_threads(&["--format", "jsonl", file]);
+    same_with_threads(&["--format", "human", "--color", "never", file]);
+}
+
 #[test]
 fn tuva_export_same_findings() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/realworld/tuva");
