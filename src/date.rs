@@ -51,6 +51,19 @@ impl Date {
     /// A time part after the date (`2025-03-14 08:01:18`, `2025-03-14T08:01`)
     /// is ignored too: exports often carry timestamps in date columns.
     pub fn parse(text: &str) -> Result<Date, DateError> {
+        // The common spelling, `YYYY-MM-DD` with nothing around it, read
+        // directly (the same checks as the general path below).
+        let b = text.as_bytes();
+        if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+            let digits = |r: std::ops::Range<usize>| {
+                b[r].iter().try_fold(0u32, |n, &c| {
+                    c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+                })
+            };
+            if let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) {
+                return Self::checked(y, m, d);
+            }
+        }
         let s = text.trim();
         if s.is_empty() {
             return Err(DateError::Empty);
@@ -92,6 +105,10 @@ impl Date {
     fn from_numbers(y: &str, month: u32, d: &str) -> Result<Date, DateError> {
         let year = number(y).ok_or(DateError::UnknownFormat)?;
         let day = number(d).ok_or(DateError::UnknownFormat)?;
+        Self::checked(year, month, day)
+    }
+
+    fn checked(year: u32, month: u32, day: u32) -> Result<Date, DateError> {
         if year > 9999 || month > 12 || day > 31 {
             return Err(DateError::Impossible);
         }
@@ -228,6 +245,37 @@ impl DateRange {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn iso_dates_read_directly_as_by_the_general_path() {
+        // A leading space sends the same text through the general path.
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let pieces = ["0", "1", "2", "9", "3", "-", "a", " "];
+        for _ in 0..100_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let mut t: String = (0..10)
+                .map(|k| pieces[((state >> (3 * k)) % pieces.len() as u64) as usize])
+                .collect();
+            if state % 2 == 0 {
+                t.replace_range(4..5, "-");
+                t.replace_range(7..8, "-");
+            }
+            assert_eq!(Date::parse(&t), Date::parse(&format!(" {t}")), "{t:?}");
+        }
+        for t in [
+            "2025-02-28",
+            "2024-02-29",
+            "2025-02-29",
+            "2025-13-01",
+            "0000-01-01",
+            "2025-00-10",
+            "2025-04-31",
+        ] {
+            assert_eq!(Date::parse(t), Date::parse(&format!(" {t}")), "{t:?}");
+        }
+    }
 
     #[test]
     fn parses_every_accepted_spelling() {

@@ -7,14 +7,13 @@
 //! position 1 (and the empty cell is recorded in [`Claim::gaps`]) instead of
 //! silently promoting a secondary diagnosis to principal.
 
-use std::io::Read;
 use std::sync::Arc;
 
 use super::claim::{Cell, CellLoc, Claim, ClaimType, CodeSystem, Diagnosis, DxRole, FileId, Sex};
 use super::columns::{DxColumn, DxSeries, Mapping};
 use super::members::Members;
-use super::reader::RecordReader;
 use super::rows::{RowFault, field_str};
+use super::staged::RecordView;
 use super::values::{
     claim_type_from_bill_type, claim_type_from_ccw, claim_type_from_text, code_system_from_text,
     parse_age, poa_value,
@@ -23,8 +22,8 @@ use crate::codeset::code::CodeKey;
 use crate::date::{Date, DateError};
 
 /// Everything needed to read one row, borrowed from the claim reader.
-pub struct RowCtx<'a, R> {
-    pub rec: &'a RecordReader<R>,
+pub struct RowCtx<'a, V: ?Sized> {
+    pub rec: &'a V,
     pub map: &'a Mapping,
     pub members: Option<&'a Members>,
     pub file: FileId,
@@ -33,7 +32,7 @@ pub struct RowCtx<'a, R> {
     pub fallback_type: ClaimType,
 }
 
-impl<R: Read> RowCtx<'_, R> {
+impl<V: RecordView + ?Sized> RowCtx<'_, V> {
     /// A column's trimmed text and location; `None` when the file has no
     /// such column.
     pub fn text(&self, col: Option<usize>) -> Result<Option<(CellLoc, &str)>, RowFault> {

@@ -68,11 +68,16 @@ pub enum Sex {
 impl Sex {
     /// Accepts M/F/U, male/female/unknown, CMS's 1/2/0 (any case, trimmed).
     pub fn parse(s: &str) -> Option<Sex> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "m" | "male" | "1" => Some(Sex::Male),
-            "f" | "female" | "2" => Some(Sex::Female),
-            "u" | "unknown" | "0" => Some(Sex::Unknown),
-            _ => None,
+        let s = s.trim();
+        let is = |names: &[&str]| names.iter().any(|n| s.eq_ignore_ascii_case(n));
+        if is(&["m", "male", "1"]) {
+            Some(Sex::Male)
+        } else if is(&["f", "female", "2"]) {
+            Some(Sex::Female)
+        } else if is(&["u", "unknown", "0"]) {
+            Some(Sex::Unknown)
+        } else {
+            None
         }
     }
 }

@@ -29,6 +29,7 @@ pub mod open;
 pub mod reader;
 mod rows;
 pub mod source;
+pub mod staged;
 pub mod values;
 mod wide;
 

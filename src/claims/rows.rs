@@ -7,6 +7,7 @@ use std::sync::Arc;
 use super::claim::CellLoc;
 use super::events::MalformedRow;
 use super::reader::{RecordProblem, RecordReader};
+use super::staged::RecordView;
 use super::values::trim;
 
 /// A row problem: where, and why.
@@ -71,7 +72,7 @@ pub fn shape_fault<R: Read>(rec: &RecordReader<R>, header_len: usize) -> Option<
 
 /// Field `i` as trimmed text; a fault when it is not UTF-8. Call
 /// [`RecordReader::decode`] first to validate the record once.
-pub fn field_str<R: Read>(rec: &RecordReader<R>, i: usize) -> Result<&str, RowFault> {
+pub fn field_str<V: RecordView + ?Sized>(rec: &V, i: usize) -> Result<&str, RowFault> {
     match rec.field_text(i) {
         None => Ok(""),
         Some(Ok(s)) => Ok(s),

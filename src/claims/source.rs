@@ -16,7 +16,7 @@ use std::io::Read;
 use std::sync::Arc;
 
 use super::build::{RowCtx, is_icd9};
-use super::claim::{Cell, ClaimType, CodeSystem, Diagnosis, DxRole, FileId};
+use super::claim::{Cell, Claim, ClaimType, CodeSystem, Diagnosis, DxRole, FileId};
 use super::columns::{ColumnMap, Layout, Mapping};
 use super::error::InputError;
 use super::events::{Event, FileStats, MalformedRow};
@@ -25,6 +25,7 @@ use super::long::{LongGroup, MAX_DIAGNOSES};
 use super::members::Members;
 use super::reader::RecordReader;
 use super::rows::{RowFault, header_names, is_blank, malformed, shape_fault};
+use super::staged::{CopiedColumns, Item, RowBatch, RowBuilder, Tally};
 use super::values::{
     CodeSystemKind, claim_type_from_file_name, code_system_from_text, code_system_kind, trim,
 };
@@ -68,6 +69,8 @@ pub struct ClaimReader<'m> {
     seen: WideSeen,
     group: Option<LongGroup>,
     long_ids: HashSet<u64, IdentityBuild>,
+    /// The cells copied for other threads ([`ClaimReader::next_batch`]).
+    copied: Arc<CopiedColumns>,
 }
 
 /// Builds the row context from the reader's fields (a macro so the borrows
@@ -120,6 +123,7 @@ impl<'m> ClaimReader<'m> {
             .default_claim_type
             .or_else(|| claim_type_from_file_name(display_name))
             .unwrap_or(ClaimType::Unknown);
+        let copied = Arc::new(CopiedColumns::new(&mapping, headers.len()));
         Ok(ClaimReader {
             file,
             name: display_name.to_string(),
@@ -137,6 +141,7 @@ impl<'m> ClaimReader<'m> {
             seen: WideSeen::default(),
             group: None,
             long_ids: HashSet::default(),
+            copied,
         })
     }
 
@@ -222,13 +227,21 @@ impl<'m> ClaimReader<'m> {
     }
 
     /// Counts a checked row, noting a claim-level code type that is neither
-    /// ICD-10-CM nor ICD-9-CM (remembering the last value: files repeat it).
+    /// ICD-10-CM nor ICD-9-CM.
     fn count_checked(&mut self) {
         self.stats.rows_checked += 1;
+        if self.code_type_other() {
+            self.stats.rows_code_type_other += 1;
+        }
+    }
+
+    /// Whether the row's claim-level code type is neither ICD-10-CM nor
+    /// ICD-9-CM (remembering the last value: files repeat it).
+    fn code_type_other(&mut self) -> bool {
         let Some(bytes) = self.mapping.code_type.and_then(|c| self.rec.field(c)) else {
-            return;
+            return false;
         };
-        let other = match &self.code_type_memo {
+        match &self.code_type_memo {
             Some((last, other)) if last.as_slice() == bytes => *other,
             _ => {
                 let other = std::str::from_utf8(bytes).ok().and_then(code_system_kind)
@@ -236,9 +249,6 @@ impl<'m> ClaimReader<'m> {
                 self.code_type_memo = Some((bytes.to_vec(), other));
                 other
             }
-        };
-        if other {
-            self.stats.rows_code_type_other += 1;
         }
     }
 
@@ -262,7 +272,9 @@ impl<'m> ClaimReader<'m> {
         h.finish()
     }
 
-    fn wide_row(&mut self) -> Option<Event> {
+    /// The row's claim id hash and content fingerprint (`None` without a
+    /// claim id), and how the grouping sees it. Repeats are counted here.
+    fn group_wide(&mut self) -> (Option<(u64, u64)>, Option<Seen>) {
         let key = match self
             .mapping
             .claim_id
@@ -276,21 +288,32 @@ impl<'m> ClaimReader<'m> {
         if seen == Some(Seen::Repeat) {
             self.stats.rows_repeated += 1;
             self.count_checked();
-            return None;
         }
+        (key, seen)
+    }
+
+    /// The claim of the current wide row.
+    fn build_wide(&mut self) -> Result<Claim, RowFault> {
         self.rec.decode();
         let ctx = ctx!(self);
         let built = match ctx.text(self.mapping.claim_id) {
             Ok(id) => ctx.claim_head(id.map(|(_, t)| t).filter(|t| !t.is_empty())),
             Err(fault) => Err(fault),
         };
-        let mut claim = match built {
+        let mut claim = built?;
+        ctx.wide_diagnoses(&mut claim)?;
+        Ok(claim)
+    }
+
+    fn wide_row(&mut self) -> Option<Event> {
+        let (key, seen) = self.group_wide();
+        if seen == Some(Seen::Repeat) {
+            return None;
+        }
+        let claim = match self.build_wide() {
             Ok(c) => c,
             Err(fault) => return Some(self.reject_wide(key, seen, fault)),
         };
-        if let Err(fault) = ctx.wide_diagnoses(&mut claim) {
-            return Some(self.reject_wide(key, seen, fault));
-        }
         self.count_checked();
         let icd9 = is_icd9(&claim);
         match (seen, icd9) {
@@ -322,6 +345,87 @@ impl<'m> ClaimReader<'m> {
         }
         self.stats.claim_events += 1;
         Some(Event::Claim(claim))
+    }
+
+    /// Fills `batch` with up to `max` steps of the file, in file order (see
+    /// [`super::staged`]); false once the file is done. Wide rows are
+    /// grouped here and copied for [`ClaimReader::row_builder`] to build on
+    /// any thread, their accounting left to a
+    /// [`WideTally`](super::staged::WideTally); long-layout claims come
+    /// finished. Use either this or [`ClaimReader::next_event`] for a file.
+    pub fn next_batch(&mut self, batch: &mut RowBatch, max: usize) -> bool {
+        batch.clear();
+        if self.mapping.layout == Layout::Long {
+            while batch.len() < max.max(1) {
+                match self.next_event() {
+                    Some(ev) => batch.items.push(Item::Ready(Box::new(ev))),
+                    None => return false,
+                }
+            }
+            return true;
+        }
+        let cols = self.copied.clone();
+        while !batch.is_full(max) {
+            if self.done {
+                return false;
+            }
+            let next_line = self.rec.last_line() + 1;
+            match self.rec.next_record() {
+                Ok(true) => self.copy_record(batch, &cols),
+                Ok(false) => self.done = true,
+                Err(source) => {
+                    self.done = true;
+                    self.error = Some(InputError::Read {
+                        file: self.name.clone(),
+                        line: next_line,
+                        source,
+                    });
+                }
+            }
+        }
+        !self.done
+    }
+
+    /// [`ClaimReader::process_record`] for [`ClaimReader::next_batch`].
+    fn copy_record(&mut self, batch: &mut RowBatch, cols: &CopiedColumns) {
+        if is_blank(&self.rec, self.headers.len()) {
+            return;
+        }
+        self.stats.rows_read += 1;
+        if let Some(fault) = shape_fault(&self.rec, self.headers.len()) {
+            let ev = self.reject(fault);
+            batch.items.push(Item::Ready(Box::new(ev)));
+            return;
+        }
+        let (key, seen) = self.group_wide();
+        if seen == Some(Seen::Repeat) {
+            return;
+        }
+        let tally = Tally::new(key, seen, self.code_type_other());
+        if let Some(row) = batch.copy_row(&self.rec, cols, self.keep_source_lines) {
+            batch.items.push(Item::Row(row, tally));
+            return;
+        }
+        // A cell that is not UTF-8: built (or rejected) here.
+        match self.build_wide() {
+            Ok(claim) => batch.items.push(Item::Built(Box::new(claim), tally)),
+            Err(fault) => {
+                let ev = self.reject_wide(key, seen, fault);
+                batch.items.push(Item::Ready(Box::new(ev)));
+            }
+        }
+    }
+
+    /// Builds the claims of the rows [`ClaimReader::next_batch`] copies.
+    pub fn row_builder(&self) -> RowBuilder<'m> {
+        RowBuilder::new(
+            self.mapping.clone(),
+            self.copied.clone(),
+            self.members,
+            self.file,
+            self.keep_source_lines,
+            self.fallback_type,
+        )
     }
 
     /// Rejects a wide row whose content was already noted as seen.

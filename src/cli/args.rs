@@ -88,6 +88,9 @@ pub struct CheckArgs {
     /// Print the column mapping chosen for each file (to stderr)
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Threads that build and check claims (0: one per core) [env: DXLINT_THREADS]
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
 
     /// Rules or groups to run instead of the default set (codes, code prefixes, names, groups, ALL); comma-separated
     #[arg(long, value_delimiter = ',', value_name = "RULES")]

@@ -4,8 +4,9 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::claims::{ClaimReader, ColumnMap, Event, InputOptions, Members, open_input};
+use crate::claims::{ClaimReader, ColumnMap, InputOptions, Members, open_input};
 use crate::cli::args::{CheckArgs, ColorChoice};
+use crate::cli::pipeline::{Checker, check_events};
 use crate::cli::{ExitCode, Failure, load_catalog, load_codesets, load_config};
 use crate::codeset::poa::PoaExemptList;
 use crate::codeset::registry::CodeSets;
@@ -90,6 +91,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
         keep_source_lines: format == Format::Human,
     };
 
+    let threads = thread_count(args.threads)?;
     let mut summary = Summary::default();
     let mut unreadable = 0usize;
     for path in &args.files {
@@ -103,6 +105,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
             report.as_mut(),
             &mut summary,
             args.verbose,
+            threads,
         )?;
         if file_summary.error.is_some() {
             unreadable += 1;
@@ -145,6 +148,7 @@ fn check_file(
     report: &mut (dyn Reporter + Send),
     summary: &mut Summary,
     verbose: bool,
+    threads: usize,
 ) -> Result<FileSummary, Failure> {
     let display = display_name(path);
     let id = files.add(&display);
@@ -172,32 +176,28 @@ fn check_file(
     if verbose {
         eprintln!("{display}: {}", reader.mapping().describe());
     }
-    let mut found: Vec<Diagnostic> = Vec::new();
-    while let Some(event) = reader.next_event() {
-        found.clear();
-        match event {
-            Event::Claim(claim) => engine.check_claim(&claim, codesets, files, &mut found),
-            Event::Malformed(row) => found.extend(engine.malformed_row(
-                row.loc,
-                &row.reason,
-                row.source_line.clone(),
-                files,
-            )),
+    let checker = Checker {
+        engine,
+        codesets,
+        files,
+    };
+    let stats = check_events(&mut reader, checker, threads, |d: &Diagnostic| {
+        *summary.by_severity.entry(d.severity).or_default() += 1;
+        match summary.by_rule.get_mut(d.rule.name.as_str()) {
+            Some(n) => *n += 1,
+            None => {
+                summary.by_rule.insert(d.rule.name.clone(), 1);
+            }
         }
-        for d in &found {
-            *summary.by_severity.entry(d.severity).or_default() += 1;
-            *summary.by_rule.entry(d.rule.name.clone()).or_default() += 1;
-            summary.diagnostics += 1;
-            report.diagnostic(d).map_err(Failure::output)?;
-        }
-    }
+        summary.diagnostics += 1;
+        report.diagnostic(d).map_err(Failure::output)
+    })?;
     // A read failure part-way through (disk error, corrupt gzip) ends the
     // events early: the file counts as unreadable, after what was read.
     if let Some(e) = reader.take_error() {
         fs.error = Some(e.to_string());
         eprintln!("{:?}", miette::Report::new(e));
     }
-    let stats = reader.stats();
     fs.rows_read = stats.rows_read;
     fs.rows_checked = stats.rows_checked;
     fs.rows_rejected = stats.rows_rejected;
@@ -205,6 +205,27 @@ fn check_file(
     fs.claims = stats.claims;
     fs.claims_icd9 = stats.claims_icd9;
     Ok(fs)
+}
+
+/// Threads for checking: `--threads`, else `DXLINT_THREADS`, else one per
+/// core; 0 means one per core.
+fn thread_count(flag: Option<usize>) -> Result<usize, Failure> {
+    let n = match flag {
+        Some(n) => n,
+        None => match std::env::var("DXLINT_THREADS") {
+            Ok(v) if !v.trim().is_empty() => v.trim().parse::<usize>().map_err(|_| {
+                Failure::usage(format!(
+                    "DXLINT_THREADS must be a number of threads, not `{v}`"
+                ))
+            })?,
+            _ => 0,
+        },
+    };
+    Ok(if n == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        n
+    })
 }
 
 fn display_name(path: &Path) -> String {

@@ -5,6 +5,7 @@ pub mod args;
 pub mod check;
 pub mod explain;
 pub mod lookup;
+pub mod pipeline;
 pub mod rules;
 
 use std::path::PathBuf;

@@ -40,31 +40,44 @@ impl CodeKey {
     /// Parses a code as a claim writes it: dotted or dotless, any case,
     /// padded with spaces. An empty cell is `Err(CodeFormatError::Empty)`.
     pub fn parse(raw: &str) -> Result<CodeKey, CodeFormatError> {
-        let s = raw.trim_matches(|c: char| c == ' ' || c == '\t');
+        // Spaces and tabs are single bytes, so trimming bytes trims chars.
+        let padding = |b: &u8| *b == b' ' || *b == b'\t';
+        let raw_bytes = raw.as_bytes();
+        let start = raw_bytes
+            .iter()
+            .position(|b| !padding(b))
+            .unwrap_or(raw_bytes.len());
+        let end = raw_bytes
+            .iter()
+            .rposition(|b| !padding(b))
+            .map_or(start, |i| i + 1);
+        let s = raw.get(start..end).unwrap_or_default();
         if s.is_empty() {
             return Err(CodeFormatError::Empty);
         }
         let mut bytes = [0u8; 7];
         let mut len = 0usize;
         let mut dot_seen = false;
-        for (i, ch) in s.char_indices() {
-            if ch == '.' {
+        for (i, &b) in s.as_bytes().iter().enumerate() {
+            if b == b'.' {
                 if dot_seen || len != 3 {
                     return Err(CodeFormatError::MisplacedDot { offset: i });
                 }
                 dot_seen = true;
                 continue;
             }
-            if !ch.is_ascii_alphanumeric() {
+            if !b.is_ascii_alphanumeric() {
+                // `i` starts a character: every byte before it was ASCII.
+                let ch = s[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
                 return Err(CodeFormatError::BadCharacter { offset: i, ch });
             }
             if len == Self::MAX_LEN {
                 return Err(CodeFormatError::TooLong);
             }
-            if len == 0 && !ch.is_ascii_alphabetic() {
+            if len == 0 && !b.is_ascii_alphabetic() {
                 return Err(CodeFormatError::FirstNotLetter);
             }
-            bytes[len] = (ch as u8).to_ascii_uppercase();
+            bytes[len] = b.to_ascii_uppercase();
             len += 1;
         }
         if len < 3 {
@@ -213,6 +226,78 @@ impl fmt::Display for CodeFormatError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`CodeKey::parse`] written over characters, as the byte loop must behave.
+    fn parse_by_chars(raw: &str) -> Result<CodeKey, CodeFormatError> {
+        let s = raw.trim_matches(|c: char| c == ' ' || c == '\t');
+        if s.is_empty() {
+            return Err(CodeFormatError::Empty);
+        }
+        let mut bytes = [0u8; 7];
+        let mut len = 0usize;
+        let mut dot_seen = false;
+        for (i, ch) in s.char_indices() {
+            if ch == '.' {
+                if dot_seen || len != 3 {
+                    return Err(CodeFormatError::MisplacedDot { offset: i });
+                }
+                dot_seen = true;
+                continue;
+            }
+            if !ch.is_ascii_alphanumeric() {
+                return Err(CodeFormatError::BadCharacter { offset: i, ch });
+            }
+            if len == CodeKey::MAX_LEN {
+                return Err(CodeFormatError::TooLong);
+            }
+            if len == 0 && !ch.is_ascii_alphabetic() {
+                return Err(CodeFormatError::FirstNotLetter);
+            }
+            bytes[len] = (ch as u8).to_ascii_uppercase();
+            len += 1;
+        }
+        if len < 3 {
+            return Err(CodeFormatError::TooShort);
+        }
+        Ok(CodeKey {
+            bytes,
+            len: len as u8,
+        })
+    }
+
+    #[test]
+    fn byte_parser_matches_the_character_definition() {
+        let pieces = [
+            "E", "e", "1", "9", ".", " ", "\t", "é", "Ω", "-", "X", "0", "\u{a0}", "😀", "Z",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..200_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let n = (state % 11) as usize;
+            let text: String = (0..n)
+                .map(|k| pieces[((state >> (5 * k + 3)) % pieces.len() as u64) as usize])
+                .collect();
+            assert_eq!(CodeKey::parse(&text), parse_by_chars(&text), "{text:?}");
+        }
+        for text in [
+            "",
+            " ",
+            "E11.9",
+            " e119 ",
+            "E11..9",
+            "S72.001A",
+            "S72.001AB",
+            "1E1",
+            "E1",
+            "E11.9é",
+            "Eé1",
+            "\tZ53.2\t",
+        ] {
+            assert_eq!(CodeKey::parse(text), parse_by_chars(text), "{text:?}");
+        }
+    }
 
     #[test]
     fn normalises_spellings() {

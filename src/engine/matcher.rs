@@ -6,6 +6,7 @@ use regex::Regex;
 use crate::codeset::code::CodeKey;
 use crate::codeset::mce::MceFlags;
 use crate::codeset::registry::Edition;
+use crate::engine::context::ClaimContext;
 
 /// One way of naming a set of codes.
 #[derive(Clone, Debug)]
@@ -45,17 +46,92 @@ impl CodePattern {
 
     pub fn matches(&self, key: CodeKey, edition: &Edition<'_>) -> bool {
         match self {
-            CodePattern::Prefix(p) => key.starts_with(p),
+            CodePattern::Mce(flags) => edition.mce_flags(key).is_some_and(|f| f.intersects(*flags)),
+            _ => self.matches_in(key, edition, None),
+        }
+    }
+
+    /// [`CodePattern::matches`] on a claim under check: MCE flags come from
+    /// the claim's memo.
+    pub fn matches_on(&self, key: CodeKey, ctx: &ClaimContext<'_>) -> bool {
+        self.matches_in(key, &ctx.edition, Some(ctx))
+    }
+
+    fn matches_in(
+        &self,
+        key: CodeKey,
+        edition: &Edition<'_>,
+        ctx: Option<&ClaimContext<'_>>,
+    ) -> bool {
+        match self {
+            CodePattern::Mce(flags) => match ctx {
+                Some(ctx) => ctx.mce_flags(key),
+                None => edition.mce_flags(key),
+            }
+            .is_some_and(|f| f.intersects(*flags)),
+            CodePattern::Prefix(p) => has_prefix(key, *p),
             CodePattern::Range(lo, hi) => {
                 key.truncated(lo.len()) >= *lo && key.truncated(hi.len()) <= *hi && key.len() >= 3
             }
             CodePattern::Regex(re) => re.is_match(key.as_str()),
-            CodePattern::Mce(flags) => edition.mce_flags(key).is_some_and(|f| f.intersects(*flags)),
-            CodePattern::TitleContains(text) => edition
-                .title(key)
-                .is_some_and(|t| t.to_lowercase().contains(text.as_str())),
+            CodePattern::TitleContains(text) => {
+                edition.title(key).is_some_and(|t| title_contains(&t, text))
+            }
         }
     }
+
+    /// The sort keys of the codes this pattern names, as one interval,
+    /// for prefixes and ranges (see [`sort_key`]).
+    fn bounds(&self) -> Option<(u64, u64)> {
+        match self {
+            CodePattern::Prefix(p) => Some((sort_key(*p), sort_key_max(*p))),
+            CodePattern::Range(lo, hi) => Some((sort_key(*lo), sort_key_max(*hi))),
+            CodePattern::Regex(_) | CodePattern::Mce(_) | CodePattern::TitleContains(_) => None,
+        }
+    }
+}
+
+/// A code's characters as an integer that sorts as the code does: its seven
+/// zero-padded bytes, big-endian.
+///
+/// A prefix `p` holds exactly the codes from `sort_key(p)` to
+/// `sort_key_max(p)`. A range `lo-hi` (each bound compared with the code cut
+/// to the bound's length) holds exactly the codes from `sort_key(lo)` to
+/// `sort_key_max(hi)`: a code cut to `lo`'s length is at least `lo` when
+/// its padded bytes are, and cut to `hi`'s length at most `hi` when its
+/// padded bytes are at most `hi` followed by the largest bytes.
+fn sort_key(key: CodeKey) -> u64 {
+    // `to_u64` holds the bytes little-endian and the length in the top byte.
+    let bytes = key.to_u64() & ((1u64 << (8 * key.len())) - 1);
+    bytes.swap_bytes() >> 8
+}
+
+/// The largest sort key of a code that starts with `key`.
+fn sort_key_max(key: CodeKey) -> u64 {
+    let rest = u64::MAX
+        .checked_shr(8 * (1 + key.len() as u32))
+        .unwrap_or(0);
+    sort_key(key) | rest
+}
+
+/// `key.starts_with(&prefix)`, on the keys' integer forms.
+#[inline]
+fn has_prefix(key: CodeKey, prefix: CodeKey) -> bool {
+    let n = prefix.len();
+    let mask = (1u64 << (8 * n)) - 1;
+    key.len() >= n && (key.to_u64() ^ prefix.to_u64()) & mask == 0
+}
+
+/// Whether `title`, lower-cased, contains `needle` (already lower case).
+/// ASCII titles are searched in place; others are lower-cased first.
+fn title_contains(title: &str, needle: &str) -> bool {
+    if !title.is_ascii() {
+        return title.to_lowercase().contains(needle);
+    }
+    let (t, n) = (title.as_bytes(), needle.as_bytes());
+    n.is_empty()
+        || t.windows(n.len())
+            .any(|w| w.iter().zip(n).all(|(a, b)| a.to_ascii_lowercase() == *b))
 }
 
 fn parse_key(s: &str) -> Result<CodeKey, String> {
@@ -75,9 +151,80 @@ impl CodeSetMatcher {
             && !self.exclude.iter().any(|p| p.matches(key, edition))
     }
 
+    /// [`CodeSetMatcher::matches`] on a claim under check.
+    pub fn matches_on(&self, key: CodeKey, ctx: &ClaimContext<'_>) -> bool {
+        self.include.iter().any(|p| p.matches_on(key, ctx))
+            && !self.exclude.iter().any(|p| p.matches_on(key, ctx))
+    }
+
     pub fn is_empty(&self) -> bool {
         self.include.is_empty()
     }
+
+    /// The same set as sorted intervals, when it is made of prefixes and
+    /// ranges only (`None` when a regex, flag or title decides).
+    pub fn to_static(&self) -> Option<StaticCodeSet> {
+        let bounds = |list: &[CodePattern]| -> Option<Vec<(u64, u64)>> {
+            list.iter().map(CodePattern::bounds).collect()
+        };
+        Some(StaticCodeSet {
+            include: merged(bounds(&self.include)?),
+            exclude: merged(bounds(&self.exclude)?),
+        })
+    }
+}
+
+/// A set of codes named by prefixes and ranges, as sorted disjoint
+/// intervals of sort keys: membership is a binary search, with no code
+/// set look-up.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StaticCodeSet {
+    include: Vec<(u64, u64)>,
+    exclude: Vec<(u64, u64)>,
+}
+
+impl StaticCodeSet {
+    pub fn contains(&self, key: CodeKey) -> bool {
+        let k = sort_key(key);
+        within(&self.include, k) && !within(&self.exclude, k)
+    }
+
+    /// Every code of `self` or `other`: the included intervals of both
+    /// (exclusions are dropped, so this may hold more; for pre-filters).
+    pub fn union_cover(&self, other: &StaticCodeSet) -> StaticCodeSet {
+        let mut include = self.include.clone();
+        include.extend_from_slice(&other.include);
+        StaticCodeSet {
+            include: merged(include),
+            exclude: Vec::new(),
+        }
+    }
+}
+
+fn within(intervals: &[(u64, u64)], k: u64) -> bool {
+    // Packs name a handful of intervals: a scan beats a binary search.
+    for &(start, end) in intervals {
+        if k < start {
+            return false;
+        }
+        if k <= end {
+            return true;
+        }
+    }
+    false
+}
+
+/// Sorted, overlapping and adjacent intervals joined.
+fn merged(mut v: Vec<(u64, u64)>) -> Vec<(u64, u64)> {
+    v.sort_unstable();
+    let mut out: Vec<(u64, u64)> = Vec::with_capacity(v.len());
+    for (s, e) in v {
+        match out.last_mut() {
+            Some(last) if s <= last.1.saturating_add(1) => last.1 = last.1.max(e),
+            _ => out.push((s, e)),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -115,5 +262,105 @@ mod tests {
         assert!(r.matches(key("B27.01"), &ed));
         assert!(r.matches(key("B27.99"), &ed));
         assert!(!r.matches(key("B28"), &ed));
+    }
+
+    /// Every code of the embedded releases, and each cut to every length.
+    fn all_keys() -> Vec<CodeKey> {
+        let mut keys: Vec<CodeKey> = Vec::new();
+        for v in crate::codeset::version::Version::embedded() {
+            for e in v.entries() {
+                let k = e.key();
+                keys.extend((3..=k.len()).map(|n| k.truncated(n)));
+            }
+        }
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+
+    #[test]
+    fn intervals_match_exactly_what_the_patterns_match() {
+        let sets = crate::codeset::registry::CodeSets::embedded();
+        let ed = sets.edition(None);
+        let specs: &[(&[&str], &[&str])] = &[
+            (&["Z00", "Z01", "Z02", "Z04"], &[]),
+            (&["Z31.81", "Z33.2", "Z34", "Z51.1-", "Z99.12"], &[]),
+            (&["V00-Y99"], &["W19"]),
+            (
+                &["A00-B99", "O09-O60", "B27.0-B27.9", "S72.001-S72.009"],
+                &["A01.0", "O10"],
+            ),
+            (&["E10.-", "E11.65", "I10"], &["E10.9"]),
+        ];
+        let keys = all_keys();
+        for (include, exclude) in specs {
+            let parse = |l: &[&str]| {
+                l.iter()
+                    .map(|s| CodePattern::parse_code_or_range(s).unwrap())
+                    .collect::<Vec<_>>()
+            };
+            let m = CodeSetMatcher {
+                include: parse(include),
+                exclude: parse(exclude),
+            };
+            let fast = m.to_static().expect("prefixes and ranges are static");
+            for k in &keys {
+                assert_eq!(
+                    fast.contains(*k),
+                    m.matches(*k, &ed),
+                    "{k} in {include:?} - {exclude:?}"
+                );
+            }
+        }
+        let dynamic = CodeSetMatcher {
+            include: vec![CodePattern::Mce(MceFlags::MANIFESTATION)],
+            exclude: Vec::new(),
+        };
+        assert!(dynamic.to_static().is_none());
+    }
+
+    #[test]
+    fn integer_prefix_test_is_starts_with() {
+        let keys = all_keys();
+        let prefixes: Vec<CodeKey> = keys.iter().step_by(97).copied().collect();
+        for p in &prefixes {
+            for k in keys.iter().step_by(13) {
+                assert_eq!(has_prefix(*k, *p), k.starts_with(p), "{k} starts with {p}");
+            }
+            assert!(has_prefix(*p, *p));
+        }
+    }
+
+    #[test]
+    fn title_search_is_lower_case_contains() {
+        let cases = [
+            (
+                "Arthropathy in diseases classified elsewhere",
+                "in diseases classified elsewhere",
+            ),
+            (
+                "ARTHROPATHY IN DISEASES CLASSIFIED ELSEWHERE",
+                "in diseases classified elsewhere",
+            ),
+            (
+                "Arthropathy in diseases classified",
+                "in diseases classified elsewhere",
+            ),
+            (
+                "Méniere's disease, in diseases classified elsewhere",
+                "in diseases classified elsewhere",
+            ),
+            ("Ménière", "ménière"),
+            ("KELVIN \u{212a}", "k"),
+            ("short", ""),
+            ("", "x"),
+        ];
+        for (title, needle) in cases {
+            assert_eq!(
+                title_contains(title, needle),
+                title.to_lowercase().contains(needle),
+                "{title:?} / {needle:?}"
+            );
+        }
     }
 }

@@ -21,7 +21,7 @@ use crate::codeset::mce::MceFlags;
 use crate::engine::context::ClaimContext;
 use crate::engine::diagnostic::{RuleMeta, RuleOrigin, Severity};
 use crate::engine::emit::Emitter;
-use crate::engine::matcher::{CodePattern, CodeSetMatcher};
+use crate::engine::matcher::{CodePattern, CodeSetMatcher, StaticCodeSet};
 use crate::rules::validity::code_with_title;
 
 /// A pack file as written.
@@ -122,6 +122,25 @@ struct Entry {
     codes: CodeSetMatcher,
     unless: CodeSetMatcher,
     cite: String,
+    /// `codes` and `unless` as intervals, when made of prefixes and ranges.
+    static_codes: Option<StaticCodeSet>,
+    static_unless: Option<StaticCodeSet>,
+}
+
+impl Entry {
+    fn matches(&self, key: CodeKey, ctx: &ClaimContext<'_>) -> bool {
+        match &self.static_codes {
+            Some(set) => set.contains(key),
+            None => self.codes.matches_on(key, ctx),
+        }
+    }
+
+    fn excuses(&self, key: CodeKey, ctx: &ClaimContext<'_>) -> bool {
+        match &self.static_unless {
+            Some(set) => set.contains(key),
+            None => self.unless.matches_on(key, ctx),
+        }
+    }
 }
 
 /// A compiled pack rule.
@@ -135,6 +154,8 @@ pub struct PackRule {
     max_per_claim: Option<u32>,
     yields_to: Vec<String>,
     entries: Vec<Entry>,
+    /// Every code an entry can match, when no entry needs the code set.
+    prefilter: Option<StaticCodeSet>,
 }
 
 /// A pack that could not be loaded, pointing into its TOML.
@@ -342,18 +363,27 @@ fn compile_rule(
                 Some("give the entry codes, regex, mce_flags or title_contains".into()),
             ));
         }
+        let codes = CodeSetMatcher {
+            include,
+            exclude: patterns(ctx, &e.except)?,
+        };
+        let unless = CodeSetMatcher {
+            include: patterns(ctx, &e.unless_claim_has)?,
+            exclude: Vec::new(),
+        };
         entries.push(Entry {
-            codes: CodeSetMatcher {
-                include,
-                exclude: patterns(ctx, &e.except)?,
-            },
-            unless: CodeSetMatcher {
-                include: patterns(ctx, &e.unless_claim_has)?,
-                exclude: Vec::new(),
-            },
+            static_codes: codes.to_static(),
+            static_unless: unless.to_static(),
+            codes,
+            unless,
             cite: e.cite.clone(),
         });
     }
+    // Every code any entry can match, when all entries are static: a claim
+    // with none of them is done after one look-up per code.
+    let prefilter = entries.iter().try_fold(StaticCodeSet::default(), |acc, e| {
+        e.static_codes.as_ref().map(|s| acc.union_cover(s))
+    });
     Ok(PackRule {
         meta: RuleMeta {
             code,
@@ -380,6 +410,7 @@ fn compile_rule(
         max_per_claim: spec.max_per_claim,
         yields_to: spec.yields_to.iter().map(|s| s.get_ref().clone()).collect(),
         entries,
+        prefilter,
     })
 }
 
@@ -469,6 +500,13 @@ impl PackRule {
             .find(|(t, _)| *t == claim_type)
             .map(|(_, s)| *s)
             .filter(|_| out.severity() == self.meta.default_severity);
+        if let Some(pre) = &self.prefilter
+            && !ctx
+                .codes()
+                .any(|(dx, key, _)| self.looks_at(dx) && pre.contains(key))
+        {
+            return;
+        }
         let ed = &ctx.edition;
         // One finding per cell, even when several entries match it.
         let mut reported: Vec<*const Diagnosis> = Vec::new();
@@ -476,7 +514,7 @@ impl PackRule {
             let mut seen = 0u32;
             let mut first_match: Option<CodeKey> = None;
             for (dx, key, _) in ctx.codes() {
-                if !self.looks_at(dx) || !entry.codes.matches(key, ed) {
+                if !self.looks_at(dx) || !entry.matches(key, ctx) {
                     continue;
                 }
                 seen += 1;
@@ -485,9 +523,9 @@ impl PackRule {
                     continue;
                 }
                 let excused = !entry.unless.is_empty()
-                    && ctx.codes().any(|(other, k, _)| {
-                        !std::ptr::eq(other, dx) && entry.unless.matches(k, ed)
-                    });
+                    && ctx
+                        .codes()
+                        .any(|(other, k, _)| !std::ptr::eq(other, dx) && entry.excuses(k, ctx));
                 if excused || reported.contains(&std::ptr::from_ref(dx)) {
                     continue;
                 }

@@ -44,12 +44,21 @@ impl NativeRule for DuplicateCode {
     }
 
     fn check(&self, ctx: &ClaimContext<'_>, out: &mut Emitter<'_>) {
-        let coded: Vec<_> = ctx
-            .codes()
-            .filter(|(dx, _, _)| matches!(dx.role, DxRole::Sequenced | DxRole::ExternalCause))
-            .collect();
-        for (i, (dx, key, _)) in coded.iter().enumerate() {
-            let Some((first, _, _)) = coded[..i].iter().find(|(_, k, _)| k == key) else {
+        let coded = || {
+            ctx.codes()
+                .filter(|(dx, _, _)| matches!(dx.role, DxRole::Sequenced | DxRole::ExternalCause))
+        };
+        // The codes so far, as integers, for claims of usual length.
+        let mut earlier = [0u64; 32];
+        for (i, (dx, key, _)) in coded().enumerate() {
+            if i < earlier.len() {
+                let k = key.to_u64();
+                earlier[i] = k;
+                if !earlier[..i].contains(&k) {
+                    continue;
+                }
+            }
+            let Some((first, _, _)) = coded().take(i).find(|(_, k, _)| *k == key) else {
                 continue;
             };
             let first_field = out_field_name(first);

@@ -3,7 +3,7 @@ use crate::engine::context::ClaimContext;
 use crate::engine::diagnostic::RuleMeta;
 use crate::engine::emit::Emitter;
 use crate::engine::rule::NativeRule;
-use crate::rules::validity::needs_seventh;
+use crate::rules::validity::needs_seventh_at;
 
 declare_rule! {
     /// ## What it does
@@ -49,8 +49,8 @@ impl NativeRule for MissingSeventhCharacter {
 
     fn check(&self, ctx: &ClaimContext<'_>, out: &mut Emitter<'_>) {
         let ed = &ctx.edition;
-        for (dx, key, _) in ctx.codes() {
-            if !needs_seventh(ed, key) {
+        for (dx, key, r) in ctx.codes() {
+            if !needs_seventh_at(ed, key, r.standing) {
                 continue;
             }
             let completions = ed.billable_descendants(key);

@@ -14,8 +14,14 @@ use crate::codeset::registry::{Edition, Standing};
 
 /// A header or placeholder form that only lacks its 7th character.
 pub(crate) fn needs_seventh(ed: &Edition<'_>, key: CodeKey) -> bool {
+    needs_seventh_at(ed, key, None)
+}
+
+/// [`needs_seventh`] for a code whose standing on the edition is already
+/// known (`None`: look it up).
+pub(crate) fn needs_seventh_at(ed: &Edition<'_>, key: CodeKey, standing: Option<Standing>) -> bool {
     key.len() < CodeKey::MAX_LEN
-        && ed.standing(key) != Standing::Billable
+        && standing.unwrap_or_else(|| ed.standing(key)) != Standing::Billable
         && ed.requires_seventh_character(key)
 }
 

@@ -1,0 +1,482 @@
+//! Reading a wide claims file on several threads with the same result as
+//! [`ClaimReader::next_event`](super::ClaimReader::next_event).
+//!
+//! What must see the rows in file order stays on one thread: splitting
+//! records, the claim-id fingerprint grouping that skips repeated claim
+//! lines, and rows that cannot be read.
+//! [`ClaimReader::next_batch`](super::ClaimReader::next_batch) does that and
+//! copies the cells that a claim is built from (text and exact location)
+//! into a [`RowBatch`].
+//! Building the claims of a batch ([`RowBuilder::build`]) can then happen
+//! on any thread, and a [`WideTally`] run over the batches in order
+//! completes the file's accounting.
+//!
+//! Only rows that are valid UTF-8 throughout are copied: building them
+//! cannot fail, so the grouping can record them at once. Any other row is built on
+//! the reading thread, as the single-threaded reader does. Long-layout files
+//! group rows into claims as they go and are read on one thread: their
+//! batches hold finished events.
+
+use std::collections::HashSet;
+use std::io::Read;
+use std::sync::Arc;
+
+use super::build::{RowCtx, is_icd9};
+use super::claim::{CellLoc, Claim, ClaimType, FileId};
+use super::columns::Mapping;
+use super::events::{Event, FileStats, MalformedRow};
+use super::hash::IdentityBuild;
+use super::members::Members;
+use super::reader::RecordReader;
+use super::wide::Seen;
+
+/// What building a claim reads of a record: a live [`RecordReader`] or a
+/// row copied into a [`RowBatch`].
+pub trait RecordView {
+    /// Byte length of field `i`'s unescaped content (0 when absent).
+    fn field_len(&self, i: usize) -> usize;
+    /// Field `i` trimmed of spaces and tabs; `Err(offset)` when not UTF-8.
+    fn field_text(&self, i: usize) -> Option<Result<&str, usize>>;
+    /// Where field `i` is written.
+    fn loc(&self, i: usize) -> Option<CellLoc>;
+    /// The record as a whole: its first line, column 1.
+    fn row_loc(&self) -> CellLoc;
+    /// The physical line the record starts on.
+    fn line(&self) -> u64;
+    /// Each physical line of the record.
+    fn for_each_line(&self, f: impl FnMut(u64, &[u8]));
+}
+
+impl<R: Read> RecordView for RecordReader<R> {
+    fn field_len(&self, i: usize) -> usize {
+        RecordReader::field_len(self, i)
+    }
+    fn field_text(&self, i: usize) -> Option<Result<&str, usize>> {
+        RecordReader::field_text(self, i)
+    }
+    fn loc(&self, i: usize) -> Option<CellLoc> {
+        RecordReader::loc(self, i)
+    }
+    fn row_loc(&self) -> CellLoc {
+        RecordReader::row_loc(self)
+    }
+    fn line(&self) -> u64 {
+        RecordReader::line(self)
+    }
+    fn for_each_line(&self, f: impl FnMut(u64, &[u8])) {
+        RecordReader::for_each_line(self, f)
+    }
+}
+
+/// Copied text per batch before it counts as full.
+const MAX_BATCH_BYTES: usize = 8 << 20;
+
+/// Marks a column that is not copied.
+const UNREAD: u32 = u32::MAX;
+
+/// Which columns of a wide file claims are built from, and where each sits
+/// in a copied row.
+#[derive(Debug)]
+pub(crate) struct CopiedColumns {
+    /// Column indexes, ascending.
+    columns: Vec<usize>,
+    /// By column index: position in `columns`, or [`UNREAD`].
+    slot: Vec<u32>,
+}
+
+impl CopiedColumns {
+    pub(crate) fn new(map: &Mapping, width: usize) -> CopiedColumns {
+        let mut columns = map.content_columns();
+        columns.extend(map.claim_id);
+        columns.sort_unstable();
+        columns.dedup();
+        columns.retain(|&c| c < width);
+        let mut slot = vec![UNREAD; width];
+        for (k, &c) in columns.iter().enumerate() {
+            slot[c] = k as u32;
+        }
+        CopiedColumns { columns, slot }
+    }
+}
+
+/// One copied cell: its text in the batch and where it is written.
+#[derive(Clone, Copy, Debug)]
+struct CellCopy {
+    start: u32,
+    end: u32,
+    line: u64,
+    column: u32,
+    len: u32,
+}
+
+/// One copied row.
+#[derive(Clone, Copy, Debug)]
+struct RowCopy {
+    line: u64,
+    /// First of its cells in `RowBatch::cells`.
+    cells: u32,
+    /// Its physical lines in `RowBatch::lines` (kept only for reports that
+    /// show source).
+    lines: (u32, u32),
+}
+
+/// How a row was grouped: what the file's accounting needs once the claim
+/// is built (see [`WideTally::settle`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Tally {
+    key: Option<(u64, u64)>,
+    seen: Option<Seen>,
+    code_type_other: bool,
+}
+
+impl Tally {
+    pub(crate) fn new(key: Option<(u64, u64)>, seen: Option<Seen>, code_type_other: bool) -> Tally {
+        Tally {
+            key,
+            seen,
+            code_type_other,
+        }
+    }
+}
+
+/// One step of a file, in file order.
+#[derive(Debug)]
+pub enum Item {
+    /// A finished event: a row that could not be read, a long-layout claim,
+    /// or a wide claim built on the reading thread that was counted there.
+    Ready(Box<Event>),
+    /// A wide claim built on the reading thread, still to be counted.
+    Built(Box<Claim>, Tally),
+    /// A copied row ([`RowBuilder::build`]), still to be built and counted.
+    Row(u32, Tally),
+}
+
+/// Rows taken off a claims file, in file order, ready to be built anywhere.
+/// Reused from batch to batch: clearing keeps the buffers.
+#[derive(Debug, Default)]
+pub struct RowBatch {
+    pub items: Vec<Item>,
+    file: FileId,
+    text: String,
+    cells: Vec<CellCopy>,
+    rows: Vec<RowCopy>,
+    lines: Vec<(u64, u32, u32)>,
+    line_text: Vec<u8>,
+}
+
+impl RowBatch {
+    pub fn new() -> RowBatch {
+        RowBatch::default()
+    }
+
+    pub fn clear(&mut self) {
+        self.items.clear();
+        self.text.clear();
+        self.cells.clear();
+        self.rows.clear();
+        self.lines.clear();
+        self.line_text.clear();
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Holds `max` steps, or enough text that a batch stays small in memory
+    /// however long its rows are.
+    pub fn is_full(&self, max: usize) -> bool {
+        self.items.len() >= max.max(1) || self.text.len() + self.line_text.len() >= MAX_BATCH_BYTES
+    }
+
+    /// Copies the current record's claim cells; `None` (and nothing kept)
+    /// when the record is not UTF-8.
+    pub(crate) fn copy_row<R: Read>(
+        &mut self,
+        rec: &RecordReader<R>,
+        cols: &CopiedColumns,
+        keep_lines: bool,
+    ) -> Option<u32> {
+        let n = rec.len();
+        let all = rec.fields_run(0, n.checked_sub(1)?)?;
+        // One check for the whole record; cells are cut at field ends, so
+        // each is text when the record is (checked again below).
+        let text = std::str::from_utf8(all).ok()?;
+        let base = self.text.len();
+        if base + text.len() > u32::MAX as usize {
+            return None;
+        }
+        self.text.push_str(text);
+        let cells_mark = self.cells.len();
+        // Without quoting, a cell's column follows from the lengths before
+        // it, as the reader computes it; that holds for every cell exactly
+        // when it holds for the last one (quotes only ever add bytes).
+        let end_of = |c: usize| rec.fields_run(0, c).map_or(0, <[u8]>::len);
+        let last_end = end_of(n - 1);
+        let last_len = rec.field_len(n - 1);
+        let plain = rec.loc(n - 1).is_some_and(|l| {
+            l.line == rec.line()
+                && l.len as usize == last_len
+                && l.column as usize == last_end - last_len + n
+        });
+        for &c in &cols.columns {
+            let end = end_of(c);
+            let start = end - rec.field_len(c);
+            if !self.text.is_char_boundary(base + start) || !self.text.is_char_boundary(base + end)
+            {
+                self.text.truncate(base);
+                self.cells.truncate(cells_mark);
+                return None;
+            }
+            let (line, column, len) = if plain {
+                (rec.line(), (start + c + 1) as u32, (end - start) as u32)
+            } else {
+                let l = rec.loc(c).unwrap_or_else(|| rec.row_loc());
+                (l.line, l.column, l.len)
+            };
+            self.cells.push(CellCopy {
+                start: (base + start) as u32,
+                end: (base + end) as u32,
+                line,
+                column,
+                len,
+            });
+        }
+        self.file = rec.file();
+        let first_line = self.lines.len() as u32;
+        if keep_lines {
+            rec.for_each_line(|line, bytes| {
+                let start = self.line_text.len() as u32;
+                self.line_text.extend_from_slice(bytes);
+                self.lines.push((line, start, self.line_text.len() as u32));
+            });
+        }
+        self.rows.push(RowCopy {
+            line: rec.line(),
+            cells: cells_mark as u32,
+            lines: (first_line, self.lines.len() as u32),
+        });
+        Some((self.rows.len() - 1) as u32)
+    }
+}
+
+/// A copied row seen as a record.
+struct CopiedRecord<'a> {
+    batch: &'a RowBatch,
+    cols: &'a CopiedColumns,
+    row: RowCopy,
+}
+
+impl CopiedRecord<'_> {
+    fn cell(&self, i: usize) -> Option<&CellCopy> {
+        let k = *self.cols.slot.get(i)?;
+        if k == UNREAD {
+            return None;
+        }
+        self.batch.cells.get(self.row.cells as usize + k as usize)
+    }
+}
+
+impl RecordView for CopiedRecord<'_> {
+    fn field_len(&self, i: usize) -> usize {
+        self.cell(i).map_or(0, |c| (c.end - c.start) as usize)
+    }
+
+    fn field_text(&self, i: usize) -> Option<Result<&str, usize>> {
+        let c = self.cell(i)?;
+        let text = self.batch.text.get(c.start as usize..c.end as usize)?;
+        Some(Ok(text.trim_matches([' ', '\t'])))
+    }
+
+    fn loc(&self, i: usize) -> Option<CellLoc> {
+        self.cell(i).map(|c| CellLoc {
+            file: self.batch.file,
+            line: c.line,
+            column: c.column,
+            len: c.len,
+            field: i as u32,
+        })
+    }
+
+    fn row_loc(&self) -> CellLoc {
+        CellLoc {
+            file: self.batch.file,
+            line: self.row.line,
+            column: 1,
+            len: 0,
+            field: 0,
+        }
+    }
+
+    fn line(&self) -> u64 {
+        self.row.line
+    }
+
+    fn for_each_line(&self, mut f: impl FnMut(u64, &[u8])) {
+        let (a, b) = self.row.lines;
+        for &(line, s, e) in &self.batch.lines[a as usize..b as usize] {
+            f(line, &self.batch.line_text[s as usize..e as usize]);
+        }
+    }
+}
+
+/// Builds the claims of copied rows; shared by the threads that do.
+pub struct RowBuilder<'m> {
+    map: Mapping,
+    cols: Arc<CopiedColumns>,
+    members: Option<&'m Members>,
+    file: FileId,
+    keep_source_lines: bool,
+    fallback_type: ClaimType,
+}
+
+impl<'m> RowBuilder<'m> {
+    pub(crate) fn new(
+        map: Mapping,
+        cols: Arc<CopiedColumns>,
+        members: Option<&'m Members>,
+        file: FileId,
+        keep_source_lines: bool,
+        fallback_type: ClaimType,
+    ) -> RowBuilder<'m> {
+        RowBuilder {
+            map,
+            cols,
+            members,
+            file,
+            keep_source_lines,
+            fallback_type,
+        }
+    }
+
+    /// The claim of copied row `row` of `batch`, built as
+    /// [`ClaimReader`](super::ClaimReader) builds it from the live record.
+    /// `Err` is the malformed row the reader would report; copied rows
+    /// are valid UTF-8, so it does not happen.
+    pub fn build(&self, batch: &RowBatch, row: u32) -> Result<Claim, MalformedRow> {
+        let Some(&copy) = batch.rows.get(row as usize) else {
+            return Err(MalformedRow {
+                loc: CellLoc {
+                    file: self.file,
+                    line: 0,
+                    column: 1,
+                    len: 0,
+                    field: 0,
+                },
+                reason: "internal: a row of the batch is missing".to_string(),
+                source_line: None,
+            });
+        };
+        let rec = CopiedRecord {
+            batch,
+            cols: &self.cols,
+            row: copy,
+        };
+        let ctx = RowCtx {
+            rec: &rec,
+            map: &self.map,
+            members: self.members,
+            file: self.file,
+            keep_source_lines: self.keep_source_lines,
+            fallback_type: self.fallback_type,
+        };
+        let built = ctx
+            .text(self.map.claim_id)
+            .and_then(|id| ctx.claim_head(id.map(|(_, t)| t).filter(|t| !t.is_empty())))
+            .and_then(|mut claim| ctx.wide_diagnoses(&mut claim).map(|()| claim));
+        built.map_err(|(loc, reason)| {
+            let source_line = rec
+                .batch
+                .lines
+                .iter()
+                .find(|(l, ..)| self.keep_source_lines && *l == loc.line)
+                .map(|&(_, s, e)| {
+                    Arc::from(
+                        String::from_utf8_lossy(&batch.line_text[s as usize..e as usize]).as_ref(),
+                    )
+                });
+            MalformedRow {
+                loc,
+                reason,
+                source_line,
+            }
+        })
+    }
+}
+
+/// True when every diagnosis of the claim is ICD-9-CM: it is counted, not
+/// checked.
+pub fn coded_in_icd9(claim: &Claim) -> bool {
+    is_icd9(claim)
+}
+
+/// The accounting of a wide file's claims built off the reading thread,
+/// settled in file order: the counts [`ClaimReader`](super::ClaimReader)
+/// keeps for rows it builds itself.
+#[derive(Debug, Default)]
+pub struct WideTally {
+    stats: FileStats,
+    /// Claim ids whose contents so far were all ICD-9-CM (counted in
+    /// `claims_icd9` until one is not).
+    icd9_only: HashSet<u64, IdentityBuild>,
+}
+
+impl WideTally {
+    pub fn new() -> WideTally {
+        WideTally::default()
+    }
+
+    /// Counts one built row, given whether its claim is ICD-9-CM; true when
+    /// the claim goes to the engine.
+    pub fn settle(&mut self, tally: &Tally, icd9: bool) -> bool {
+        let s = &mut self.stats;
+        s.rows_checked += 1;
+        if tally.code_type_other {
+            s.rows_code_type_other += 1;
+        }
+        let id = tally.key.map(|(idh, _)| idh);
+        match (tally.seen, icd9) {
+            (None, true) => s.claims_icd9 += 1,
+            (None, false) | (Some(Seen::NewClaim), false) => s.claims += 1,
+            (Some(Seen::NewClaim), true) => {
+                s.claims_icd9 += 1;
+                self.icd9_only.extend(id);
+            }
+            (Some(Seen::NewContent { .. }), false) => {
+                if id.is_some_and(|id| self.icd9_only.remove(&id)) {
+                    s.claims += 1;
+                    s.claims_icd9 = s.claims_icd9.saturating_sub(1);
+                }
+            }
+            (Some(Seen::NewContent { .. }), true) | (Some(Seen::Repeat), _) => {}
+        }
+        if !icd9 {
+            s.claim_events += 1;
+        }
+        !icd9
+    }
+
+    /// Counts a copied row whose claim could not be built.
+    pub fn reject(&mut self) {
+        self.stats.rows_rejected += 1;
+    }
+
+    /// The file's accounting: the reading thread's counts plus these.
+    pub fn total(&self, read: &FileStats) -> FileStats {
+        let t = &self.stats;
+        FileStats {
+            rows_read: read.rows_read + t.rows_read,
+            rows_checked: read.rows_checked + t.rows_checked,
+            rows_rejected: read.rows_rejected + t.rows_rejected,
+            rows_repeated: read.rows_repeated + t.rows_repeated,
+            claims: read.claims + t.claims,
+            claims_icd9: read.claims_icd9 + t.claims_icd9,
+            claim_events: read.claim_events + t.claim_events,
+            claims_split: read.claims_split + t.claims_split,
+            rows_code_type_other: read.rows_code_type_other + t.rows_code_type_other,
+        }
+    }
+}

@@ -1,0 +1,241 @@
+//! Checking one claims file on several threads, with the findings in file
+//! order and the accounting of the single-threaded run.
+//!
+//! ```text
+//! reading thread        workers (N)                 this thread
+//! records, grouping --> build claims, run rules --> settle counts, report
+//!        ^                                              |
+//!        +------------------ empty batches -------------+
+//! ```
+//!
+//! The reading thread splits records, groups wide rows by claim id (the
+//! fingerprint grouping needs the rows in file order) and copies the cells
+//! of new rows into a batch ([`ClaimReader::next_batch`]). Workers build
+//! the claims of a batch and check them. This thread takes the batches back
+//! in sequence order, settles the file's counts and hands the findings to
+//! the reporter. A fixed pool of batches circulates, so memory does not grow
+//! with the file and a slow reporter slows the reader instead of queueing.
+
+use std::collections::BTreeMap;
+
+use crossbeam_channel::bounded;
+
+use crate::claims::staged::{Item, RowBatch, RowBuilder, Tally, WideTally, coded_in_icd9};
+use crate::claims::{Claim, ClaimReader, Event, FileStats};
+use crate::codeset::registry::CodeSets;
+use crate::engine::Engine;
+use crate::engine::diagnostic::Diagnostic;
+use crate::engine::files::FileTable;
+
+/// Rows per batch: large enough that handing a batch over costs little per
+/// row, small enough that the pool stays a few megabytes.
+const BATCH_ROWS: usize = 512;
+
+/// Batches in circulation per worker.
+const BATCHES_PER_WORKER: usize = 4;
+
+/// What the checks share.
+#[derive(Clone, Copy)]
+pub struct Checker<'a> {
+    pub engine: &'a Engine,
+    pub codesets: &'a CodeSets,
+    pub files: &'a FileTable,
+}
+
+impl Checker<'_> {
+    fn event(&self, event: &Event, out: &mut Vec<Diagnostic>) {
+        match event {
+            Event::Claim(claim) => self.claim(claim, out),
+            Event::Malformed(row) => out.extend(self.engine.malformed_row(
+                row.loc,
+                &row.reason,
+                row.source_line.clone(),
+                self.files,
+            )),
+        }
+    }
+
+    fn claim(&self, claim: &Claim, out: &mut Vec<Diagnostic>) {
+        self.engine
+            .check_claim(claim, self.codesets, self.files, out);
+    }
+}
+
+/// Reads `reader` to its end and checks every claim, on `threads` worker
+/// threads (1: all on this thread). `emit` receives each finding in file
+/// order; its first error stops the run and is returned. Returns the file's
+/// accounting (see [`ClaimReader::stats`]).
+pub fn check_events<E>(
+    reader: &mut ClaimReader<'_>,
+    checker: Checker<'_>,
+    threads: usize,
+    mut emit: impl FnMut(&Diagnostic) -> Result<(), E>,
+) -> Result<FileStats, E>
+where
+    E: Send,
+{
+    if threads <= 1 {
+        let mut found: Vec<Diagnostic> = Vec::new();
+        while let Some(event) = reader.next_event() {
+            found.clear();
+            checker.event(&event, &mut found);
+            for d in &found {
+                emit(d)?;
+            }
+        }
+        return Ok(*reader.stats());
+    }
+    let builder = reader.row_builder();
+    let mut tally = WideTally::new();
+    run_pipeline(reader, &builder, checker, threads, |job| {
+        for (t, icd9) in &job.settle {
+            match t {
+                Some(t) => {
+                    tally.settle(t, *icd9);
+                }
+                None => tally.reject(),
+            }
+        }
+        job.found.iter().try_for_each(&mut emit)
+    })?;
+    Ok(tally.total(reader.stats()))
+}
+
+/// A batch on its way round the pipeline, with what its workers found.
+struct Job {
+    seq: u64,
+    batch: RowBatch,
+    /// Findings in file order.
+    found: Vec<Diagnostic>,
+    /// Per wide row built off the reading thread, in file order: how it was
+    /// grouped and whether it is ICD-9-CM (`None`: rejected).
+    settle: Vec<(Option<Tally>, bool)>,
+    /// A panic while checking the batch, to be raised again on the main
+    /// thread once the pipeline has stopped.
+    panic: Option<Box<dyn std::any::Any + Send>>,
+}
+
+impl Job {
+    fn new() -> Job {
+        Job {
+            seq: 0,
+            batch: RowBatch::new(),
+            found: Vec::new(),
+            settle: Vec::new(),
+            panic: None,
+        }
+    }
+
+    /// Builds and checks the batch's claims.
+    fn process(&mut self, builder: &RowBuilder<'_>, checker: Checker<'_>) {
+        self.found.clear();
+        self.settle.clear();
+        let mut items = std::mem::take(&mut self.batch.items);
+        for item in items.drain(..) {
+            match item {
+                Item::Ready(event) => checker.event(&event, &mut self.found),
+                Item::Built(claim, tally) => self.claim(&claim, tally, checker),
+                Item::Row(row, tally) => match builder.build(&self.batch, row) {
+                    Ok(claim) => self.claim(&claim, tally, checker),
+                    Err(row) => {
+                        self.settle.push((None, false));
+                        checker.event(&Event::Malformed(row), &mut self.found);
+                    }
+                },
+            }
+        }
+        self.batch.items = items;
+    }
+
+    fn claim(&mut self, claim: &Claim, tally: Tally, checker: Checker<'_>) {
+        let icd9 = coded_in_icd9(claim);
+        self.settle.push((Some(tally), icd9));
+        if !icd9 {
+            checker.claim(claim, &mut self.found);
+        }
+    }
+}
+
+/// Runs the reading thread, `workers` workers, and `deliver` on this thread
+/// for each batch in order; stops at `deliver`'s first error.
+fn run_pipeline<E: Send>(
+    reader: &mut ClaimReader<'_>,
+    builder: &RowBuilder<'_>,
+    checker: Checker<'_>,
+    workers: usize,
+    mut deliver: impl FnMut(&Job) -> Result<(), E>,
+) -> Result<(), E> {
+    let pool = workers * BATCHES_PER_WORKER;
+    // Every channel can hold the whole pool: sends never block, only the
+    // reader waits, for an empty batch.
+    let (free_tx, free_rx) = bounded::<Job>(pool);
+    let (work_tx, work_rx) = bounded::<Job>(pool);
+    let (done_tx, done_rx) = bounded::<Job>(pool);
+    for _ in 0..pool {
+        // The receiver is alive: this cannot fail.
+        let _ = free_tx.send(Job::new());
+    }
+    std::thread::scope(|s| {
+        s.spawn(move || {
+            let mut seq = 0;
+            while let Ok(mut job) = free_rx.recv() {
+                let more = reader.next_batch(&mut job.batch, BATCH_ROWS);
+                job.seq = seq;
+                seq += 1;
+                if work_tx.send(job).is_err() || !more {
+                    break;
+                }
+            }
+        });
+        for _ in 0..workers {
+            let (work_rx, done_tx) = (work_rx.clone(), done_tx.clone());
+            s.spawn(move || {
+                while let Ok(mut job) = work_rx.recv() {
+                    let run = std::panic::AssertUnwindSafe(|| job.process(builder, checker));
+                    if let Err(payload) = std::panic::catch_unwind(run) {
+                        job.panic = Some(payload);
+                    }
+                    if done_tx.send(job).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop((work_rx, done_tx));
+        let mut free_tx = Some(free_tx);
+        let mut waiting: BTreeMap<u64, Job> = BTreeMap::new();
+        let mut next = 0u64;
+        let mut result = Ok(());
+        let mut panic = None;
+        for mut job in done_rx.iter() {
+            if let Some(payload) = job.panic.take() {
+                // Stop reading; the batches still out come back and are dropped.
+                panic.get_or_insert(payload);
+                free_tx = None;
+                continue;
+            }
+            if panic.is_some() {
+                continue;
+            }
+            waiting.insert(job.seq, job);
+            while let Some(job) = waiting.remove(&next) {
+                next += 1;
+                if result.is_ok() {
+                    result = deliver(&job);
+                }
+                match (&result, &free_tx) {
+                    (Ok(()), Some(tx)) => {
+                        // The reader may be done already.
+                        let _ = tx.send(job);
+                    }
+                    // Stop the reader: it waits for a batch that never comes.
+                    _ => free_tx = None,
+                }
+            }
+        }
+        if let Some(payload) = panic {
+            std::panic::resume_unwind(payload);
+        }
+        result
+    })
+}
