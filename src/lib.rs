@@ -8,8 +8,12 @@
 pub mod claims;
 pub mod cli;
 pub mod codeset;
+pub mod baseline;
 pub mod config;
 pub mod date;
 pub mod engine;
+pub mod fix;
+pub mod lookup;
+pub mod lsp;
 pub mod report;
 pub mod rules;
