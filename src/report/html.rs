@@ -87,8 +87,16 @@ pub fn escape(s: &str) -> String {
 
 const SEVERITIES: [Severity; 3] = [Severity::Error, Severity::Warning, Severity::Info];
 
-fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+/// `1 error`, `3 warnings`, `2 info`.
+fn severity_count(sev: Severity, n: u64) -> String {
+    let noun = match (sev, n) {
+        (Severity::Info, _) => "info",
+        (Severity::Error, 1) => "error",
+        (Severity::Warning, 1) => "warning",
+        (Severity::Error, _) => "errors",
+        (Severity::Warning, _) => "warnings",
+    };
+    format!("{} {noun}", thousands(n))
 }
 
 /// Per rule: code, name and counts by severity, most findings first.
@@ -185,7 +193,7 @@ fn chart(rows: &[RuleRow<'_>]) -> String {
                 sev = sev.as_str(),
                 code = escape(r.code),
                 name = escape(r.name),
-                count = plural(n, sev.as_str(), &format!("{sev}s")),
+                count = severity_count(*sev, n),
                 y = y + 2,
             );
             x += w;
@@ -276,13 +284,9 @@ pub fn page(tool: &str, version: &str, diagnostics: &[Diagnostic], summary: &Sum
             r#"<div class="card {sev}"><span class="n" id="count-{sev}" data-count="{n}">{}</span> {label}</div>"#,
             thousands(n),
             sev = sev.as_str(),
-            label = match (sev, n) {
-                (Severity::Info, _) => "info",
-                (Severity::Error, 1) => "error",
-                (Severity::Warning, 1) => "warning",
-                (Severity::Error, _) => "errors",
-                (Severity::Warning, _) => "warnings",
-            },
+            label = severity_count(sev, n)
+                .split_once(' ')
+                .map_or("", |(_, noun)| noun),
         );
     }
     s.push_str("</div>\n<table class=\"files\"><thead><tr><th>file</th><th>rows read</th><th>rows checked</th><th>rows rejected</th><th>claims</th><th>ICD-9 claims skipped</th></tr></thead><tbody>");
