@@ -105,9 +105,8 @@ pub struct Baseline {
 impl Baseline {
     /// Reads a baseline file.
     pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            BaselineError(format!("cannot read baseline {}: {e}", path.display()))
-        })?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| BaselineError(format!("cannot read baseline {}: {e}", path.display())))?;
         Baseline::parse(&text)
             .map_err(|e| BaselineError(format!("baseline {}: {e}", path.display())))
     }

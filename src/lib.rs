@@ -5,10 +5,10 @@
 //! [`engine::diagnostic::Diagnostic`]s -> [`report`] (formats).
 #![forbid(unsafe_code)]
 
+pub mod baseline;
 pub mod claims;
 pub mod cli;
 pub mod codeset;
-pub mod baseline;
 pub mod config;
 pub mod date;
 pub mod engine;

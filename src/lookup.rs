@@ -221,7 +221,10 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["Z53.20", "Z53.21", "Z53.29"]
         );
-        assert!(info.title.starts_with("Procedure and treatment not carried out"));
+        assert!(
+            info.title
+                .starts_with("Procedure and treatment not carried out")
+        );
     }
 
     #[test]

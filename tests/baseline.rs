@@ -73,7 +73,10 @@ fn baseline_records_findings_by_claim_rule_and_code() {
     assert_eq!(b["total"], 13);
     let findings = b["findings"].as_array().unwrap();
     assert_eq!(
-        findings.iter().map(|f| f["count"].as_u64().unwrap()).sum::<u64>(),
+        findings
+            .iter()
+            .map(|f| f["count"].as_u64().unwrap())
+            .sum::<u64>(),
         13
     );
     let z53 = findings
@@ -106,7 +109,12 @@ fn baselined_findings_are_not_reported_even_after_rows_move() {
     assert_eq!(code, 0);
     assert_eq!(doc["diagnostics"].as_array().unwrap().len(), 0);
     assert_eq!(doc["summary"]["diagnostics"], 0);
-    assert!(doc["summary"]["by_severity"].as_object().unwrap().is_empty());
+    assert!(
+        doc["summary"]["by_severity"]
+            .as_object()
+            .unwrap()
+            .is_empty()
+    );
     let notices = doc["summary"]["notices"].as_array().unwrap();
     assert!(
         notices
@@ -185,7 +193,11 @@ fn short_summary_counts_the_baselined_findings() {
     );
     assert_eq!(r.code, 0);
     assert_eq!(r.stdout, "");
-    assert!(r.stderr.contains("dxlint: 0 errors, 0 warnings"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("dxlint: 0 errors, 0 warnings"),
+        "{}",
+        r.stderr
+    );
     assert!(
         r.stderr
             .contains("note: 13 findings in the baseline baseline.json were not reported"),
@@ -201,17 +213,30 @@ fn a_bad_baseline_is_a_usage_failure() {
     std::fs::write(dir.path().join("baseline.json"), "{\"findings\": 3}").unwrap();
     let r = run(
         dir.path(),
-        &["check", "--isolated", "--baseline", "baseline.json", "claims.csv"],
+        &[
+            "check",
+            "--isolated",
+            "--baseline",
+            "baseline.json",
+            "claims.csv",
+        ],
     );
     assert_eq!(r.code, 2);
     assert!(
-        r.stderr.contains("baseline baseline.json: not a dxlint baseline"),
+        r.stderr
+            .contains("baseline baseline.json: not a dxlint baseline"),
         "{}",
         r.stderr
     );
     let r = run(
         dir.path(),
-        &["check", "--isolated", "--baseline", "missing.json", "claims.csv"],
+        &[
+            "check",
+            "--isolated",
+            "--baseline",
+            "missing.json",
+            "claims.csv",
+        ],
     );
     assert_eq!(r.code, 2);
     assert!(

@@ -27,14 +27,19 @@ fn completions_for_every_shell() {
     let bash = stdout(&["completions", "bash"]);
     assert!(bash.contains("_dxlint()"));
     assert!(bash.contains("complete -F _dxlint"));
-    for word in ["check", "baseline", "lsp", "--baseline", "--fix", "--diff", "html"] {
+    for word in [
+        "check",
+        "baseline",
+        "lsp",
+        "--baseline",
+        "--fix",
+        "--diff",
+        "html",
+    ] {
         assert!(bash.contains(word), "bash completions lack {word}");
     }
     // The script is valid bash.
-    if let Ok(status) = Process::new("bash")
-        .args(["-n", "-c", &bash])
-        .status()
-    {
+    if let Ok(status) = Process::new("bash").args(["-n", "-c", &bash]).status() {
         assert!(status.success(), "bash -n rejected the completions");
     }
     let zsh = stdout(&["completions", "zsh"]);
@@ -54,7 +59,15 @@ fn man_page_covers_every_subcommand() {
     assert!(man.contains(".TH dxlint 1"));
     assert!(man.contains(".SH NAME"));
     assert!(man.contains(".SH SUBCOMMANDS"));
-    for sub in ["check", "rules", "explain", "lookup", "baseline", "lsp", "completions"] {
+    for sub in [
+        "check",
+        "rules",
+        "explain",
+        "lookup",
+        "baseline",
+        "lsp",
+        "completions",
+    ] {
         assert!(
             man.contains(&format!(".SH \"DXLINT {}\"", sub.to_uppercase())),
             "no section for {sub}"

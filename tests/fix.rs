@@ -62,7 +62,14 @@ fn fix_rewrites_code_spellings_and_nothing_else() {
     }
     let r = run(
         dir.path(),
-        &["check", "--isolated", "--fix", "--format", "short", "claims.csv"],
+        &[
+            "check",
+            "--isolated",
+            "--fix",
+            "--format",
+            "short",
+            "claims.csv",
+        ],
     );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), AFTER);
     assert!(
@@ -96,7 +103,11 @@ fn fix_rewrites_code_spellings_and_nothing_else() {
 
     // A second run has nothing to do.
     let r = run(dir.path(), &["check", "--isolated", "--fix", "claims.csv"]);
-    assert!(r.stderr.contains("dxlint: fixed 0 codes in 0 files"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("dxlint: fixed 0 codes in 0 files"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), AFTER);
 }
 
@@ -116,7 +127,10 @@ fn diff_previews_without_writing() {
 A3,2014-03-01,e8889,2500,,icd-9-cm,\n \
 A4,2025-11-04,S72.001A,M54.50,K21.9,icd-10-cm,\n";
     assert_eq!(r.stdout, want);
-    assert!(r.stderr.contains("would fix 4 codes and 1 byte-order mark in 1 file"));
+    assert!(
+        r.stderr
+            .contains("would fix 4 codes and 1 byte-order mark in 1 file")
+    );
 
     // A clean file: no diff, exit 0.
     std::fs::write(&path, AFTER).unwrap();
@@ -165,7 +179,10 @@ fn gzip_and_stdin_are_not_rewritten() {
     enc.write_all(BEFORE.as_bytes()).unwrap();
     let bytes = enc.finish().unwrap();
     std::fs::write(&gz, &bytes).unwrap();
-    let r = run(dir.path(), &["check", "--isolated", "--fix", "claims.csv.gz"]);
+    let r = run(
+        dir.path(),
+        &["check", "--isolated", "--fix", "claims.csv.gz"],
+    );
     assert!(
         r.stderr
             .contains("note: claims.csv.gz not fixed: gzip files are not rewritten"),
@@ -181,7 +198,6 @@ fn gzip_and_stdin_are_not_rewritten() {
         .output()
         .unwrap();
     assert!(
-        String::from_utf8_lossy(&out.stderr)
-            .contains("standard input cannot be fixed in place")
+        String::from_utf8_lossy(&out.stderr).contains("standard input cannot be fixed in place")
     );
 }

@@ -29,10 +29,7 @@ fn report(files: &[&Path], out: &Path) -> i32 {
 
 fn example_page(dir: &Path) -> (PathBuf, String) {
     let out = dir.join("report.html");
-    assert_eq!(
-        report(&[Path::new("fixtures/example/claims.csv")], &out),
-        1
-    );
+    assert_eq!(report(&[Path::new("fixtures/example/claims.csv")], &out), 1);
     let html = std::fs::read_to_string(&out).unwrap();
     (out, html)
 }

@@ -2,7 +2,7 @@
 //! process and the test speaks JSON-RPC to it over its stdin and stdout.
 
 use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
@@ -272,7 +272,10 @@ fn diagnostics_hover_and_code_actions() {
         md.starts_with("**Z53.2** Procedure and treatment not carried out"),
         "{md}"
     );
-    assert!(md.contains("**Not billable** on 2025-11-04 (FY2026)"), "{md}");
+    assert!(
+        md.contains("**Not billable** on 2025-11-04 (FY2026)"),
+        "{md}"
+    );
     assert!(md.contains("- `Z53.20` Procedure and treatment"), "{md}");
     assert_eq!(h["range"], range(1, 30, 1, 35));
     // A billable code says so; a cell that is not a diagnosis has no hover.
@@ -308,7 +311,10 @@ fn diagnostics_hover_and_code_actions() {
     );
     assert_eq!(actions[0]["kind"], "quickfix");
     assert_eq!(actions[0]["diagnostics"][0]["code"], "DX103");
-    assert_eq!(edits_of(&actions[0], &uri), &vec![edit(1, 30, 35, "Z53.20")]);
+    assert_eq!(
+        edits_of(&actions[0], &uri),
+        &vec![edit(1, 30, 35, "Z53.20")]
+    );
 
     // The first-listed-only code: swap with position 1, POA included, on
     // the claim's row and on the row that repeats it.
@@ -340,9 +346,15 @@ fn diagnostics_hover_and_code_actions() {
             "Fix all code spellings (case, dots, padding)"
         ]
     );
-    assert_eq!(edits_of(&actions[0], &uri), &vec![edit(3, 29, 34, "M54.50")]);
+    assert_eq!(
+        edits_of(&actions[0], &uri),
+        &vec![edit(3, 29, 34, "M54.50")]
+    );
     assert_eq!(actions[1]["kind"], "source.fixAll.dxlint");
-    assert_eq!(edits_of(&actions[1], &uri), &vec![edit(3, 29, 34, "M54.50")]);
+    assert_eq!(
+        edits_of(&actions[1], &uri),
+        &vec![edit(3, 29, 34, "M54.50")]
+    );
     // Asked for fix-all only, the server gives only that.
     let pos = json!({ "line": 0, "character": 0 });
     let only = s.request(
@@ -368,7 +380,9 @@ fn diagnostics_hover_and_code_actions() {
     );
     let ds = s.diagnostics(&uri, Some(2));
     assert_eq!(
-        ds.iter().map(|d| d["code"].as_str().unwrap()).collect::<Vec<_>>(),
+        ds.iter()
+            .map(|d| d["code"].as_str().unwrap())
+            .collect::<Vec<_>>(),
         ["DX201"]
     );
     // Closing clears the document's diagnostics.
@@ -448,10 +462,7 @@ fn large_documents_do_not_block_and_stale_results_are_dropped() {
         json!({ "textDocument": { "uri": small }, "position": { "line": 1, "character": 32 } }),
     );
     assert!(h["contents"]["value"].as_str().unwrap().contains("Z53.2"));
-    let early = s
-        .pending
-        .iter()
-        .any(|m| m["params"]["uri"] == big.as_str());
+    let early = s.pending.iter().any(|m| m["params"]["uri"] == big.as_str());
     assert!(!early, "the hover waited for the big lint");
 
     // Two quick edits: only the newest version's findings are published last.
@@ -502,6 +513,10 @@ fn large_documents_do_not_block_and_stale_results_are_dropped() {
     );
     assert!(!h.is_null());
     let after = s.pending.iter().filter(|m| is_big(m)).count();
-    assert_eq!(after, versions.len(), "a stale result came after the newest");
+    assert_eq!(
+        after,
+        versions.len(),
+        "a stale result came after the newest"
+    );
     s.shutdown();
 }

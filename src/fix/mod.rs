@@ -114,7 +114,10 @@ pub fn dot_style<'a>(doc: &[u8], cells: impl Iterator<Item = &'a DxCell>) -> Dot
     let (mut dotted, mut dotless) = (0usize, 0usize);
     for c in cells.filter(|c| c.icd10) {
         let (at, len) = c.code.inner(doc);
-        let Some(text) = doc.get(at..at + len).and_then(|b| std::str::from_utf8(b).ok()) else {
+        let Some(text) = doc
+            .get(at..at + len)
+            .and_then(|b| std::str::from_utf8(b).ok())
+        else {
             continue;
         };
         match CodeKey::parse(text) {
@@ -214,7 +217,8 @@ mod tests {
 
     #[test]
     fn dotless_files_stay_dotless() {
-        let text = "claim_id,service_date,dx1,dx2\nA,2025-11-03,e119,Z5320\nB,2025-11-03,E11.9,I10\n";
+        let text =
+            "claim_id,service_date,dx1,dx2\nA,2025-11-03,e119,Z5320\nB,2025-11-03,E11.9,I10\n";
         assert_eq!(
             fixed(text),
             "claim_id,service_date,dx1,dx2\nA,2025-11-03,E119,Z5320\nB,2025-11-03,E119,I10\n"

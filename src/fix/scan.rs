@@ -77,7 +77,9 @@ impl LineStarts {
 
     /// The offset of 1-based `line`, 1-based byte `column`; `None` past the end.
     pub fn offset(&self, line: u64, column: u32) -> Option<usize> {
-        let start = *self.starts.get(usize::try_from(line).ok()?.checked_sub(1)?)?;
+        let start = *self
+            .starts
+            .get(usize::try_from(line).ok()?.checked_sub(1)?)?;
         let at = start + (column.max(1) as usize - 1);
         (at <= self.len).then_some(at)
     }

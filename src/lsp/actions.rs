@@ -229,7 +229,8 @@ pub fn code_actions(analysis: &Analysis, params: &CodeActionParams) -> Vec<CodeA
     }
     let fix_all_kind = CodeActionKind::from(FIX_ALL);
     let asked = only.is_some_and(|o| {
-        o.iter().any(|k| k.as_str() != CodeActionKind::QUICKFIX.as_str())
+        o.iter()
+            .any(|k| k.as_str() != CodeActionKind::QUICKFIX.as_str())
     });
     if (respelled || asked) && wanted(&fix_all_kind, only) {
         let edits = fix_all_edits(analysis);

@@ -6,9 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use lsp_types::{
-    Diagnostic as LspDiagnostic, DiagnosticSeverity, NumberOrString, Position, Range,
-};
+use lsp_types::{Diagnostic as LspDiagnostic, DiagnosticSeverity, NumberOrString, Position, Range};
 use serde_json::json;
 
 use super::SOURCE;
@@ -205,7 +203,11 @@ pub fn analyze(
                     .check_claim(claim, &setup.codesets, &files, &mut found);
             }
             Event::Malformed(row) => {
-                found.extend(setup.engine.malformed_row(row.loc, &row.reason, None, &files));
+                found.extend(
+                    setup
+                        .engine
+                        .malformed_row(row.loc, &row.reason, None, &files),
+                );
             }
         }
         for d in found.drain(..) {
@@ -245,9 +247,13 @@ pub fn analyze(
         return None;
     }
     let mut rows = Vec::new();
-    let scanned = visit_rows(&bytes, reader.delimiter(), reader.mapping(), &checked, |r| {
-        rows.push(r)
-    });
+    let scanned = visit_rows(
+        &bytes,
+        reader.delimiter(),
+        reader.mapping(),
+        &checked,
+        |r| rows.push(r),
+    );
     analysis.rows = rows;
     let problem = problem.or_else(|| scanned.err().map(|e| e.to_string()));
     Some((analysis, problem))

@@ -50,7 +50,10 @@ pub fn hover(analysis: &Analysis, pos: Position) -> Option<Hover> {
     let written = text.as_str().get(at..at + len)?;
     let range = Some(text.range(at, len));
     let value = match CodeKey::parse(written) {
-        Err(e) => format!("`{}` is not an ICD-10-CM code: {e}", written.trim().replace('`', "'")),
+        Err(e) => format!(
+            "`{}` is not an ICD-10-CM code: {e}",
+            written.trim().replace('`', "'")
+        ),
         Ok(key) => describe(analysis, row, cell, key),
     };
     Some(Hover {
@@ -81,7 +84,10 @@ fn describe(analysis: &Analysis, row: &Row, cell: &DxCell, key: CodeKey) -> Stri
     }
     let when = match date {
         Some(d) => format!("on {d} ({})", edition.label()),
-        None => format!("in {} (the claim has no usable service date)", edition.label()),
+        None => format!(
+            "in {} (the claim has no usable service date)",
+            edition.label()
+        ),
     };
     match edition.standing(key) {
         Standing::Billable => {
@@ -92,7 +98,11 @@ fn describe(analysis: &Analysis, row: &Row, cell: &DxCell, key: CodeKey) -> Stri
                 .as_ref()
                 .map(|i| i.status.describe())
                 .unwrap_or_else(|| "not billable".to_string());
-            let _ = writeln!(s, "**Not billable** {when}: {}.\n", detail.trim_start_matches("not billable: "));
+            let _ = writeln!(
+                s,
+                "**Not billable** {when}: {}.\n",
+                detail.trim_start_matches("not billable: ")
+            );
         }
         Standing::Unknown => {
             let _ = writeln!(s, "**Not a valid code** {when}.\n");

@@ -123,7 +123,10 @@ mod tests {
         assert_eq!(z, 9);
         assert_eq!(t.position(z), Position::new(0, 6));
         assert_eq!(t.offset(Position::new(0, 6)), z);
-        assert_eq!(t.position(t.as_str().find("next").unwrap()), Position::new(1, 0));
+        assert_eq!(
+            t.position(t.as_str().find("next").unwrap()),
+            Position::new(1, 0)
+        );
         assert_eq!(t.offset(Position::new(0, 99)), 14);
         assert_eq!(t.offset(Position::new(9, 0)), t.as_str().len());
     }

@@ -204,9 +204,9 @@ impl Server {
         let spawned = std::thread::Builder::new()
             .name("dxlint-lint".to_string())
             .spawn(move || {
-                let result = setups.for_folder(folder.as_deref()).map(|setup| {
-                    analyze(version, text, path.as_deref(), setup, &cancel)
-                });
+                let result = setups
+                    .for_folder(folder.as_deref())
+                    .map(|setup| analyze(version, text, path.as_deref(), setup, &cancel));
                 let _ = done.send(Done {
                     uri,
                     version,

@@ -29,10 +29,13 @@ pub struct Setup {
     pub files: FileTable,
 }
 
-/// Setups by config file (`None`: no config), with the file's modification time.
+/// A built setup and the modification time of the config it was built from.
+type Stamped = (Option<SystemTime>, Arc<Setup>);
+
+/// Setups by config file (`None`: no config).
 pub struct Setups {
     options: Options,
-    cache: Mutex<HashMap<Option<PathBuf>, (Option<SystemTime>, Arc<Setup>)>>,
+    cache: Mutex<HashMap<Option<PathBuf>, Stamped>>,
 }
 
 fn modified(path: Option<&Path>) -> Option<SystemTime> {

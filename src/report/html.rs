@@ -214,11 +214,7 @@ fn diagnostic_row(d: &Diagnostic) -> String {
     let loc = &d.location;
     let mut message = escape(&d.message);
     if let Some(help) = &d.help {
-        let _ = write!(
-            message,
-            r#"<div class="help">help: {}</div>"#,
-            escape(help)
-        );
+        let _ = write!(message, r#"<div class="help">help: {}</div>"#, escape(help));
     }
     if !d.suggestions.is_empty() {
         message.push_str(r#"<ul class="suggestions">"#);
@@ -374,13 +370,11 @@ pub fn page(tool: &str, version: &str, diagnostics: &[Diagnostic], summary: &Sum
     s.push_str("<section id=\"diagnostics\"><h2>Diagnostics</h2>\n<form id=\"filters\" onsubmit=\"return false\">");
     s.push_str("<label>Severity <select id=\"f-severity\"><option value=\"\">all</option>");
     for sev in SEVERITIES {
-        let _ = write!(
-            s,
-            "<option value=\"{0}\">{0}</option>",
-            sev.as_str()
-        );
+        let _ = write!(s, "<option value=\"{0}\">{0}</option>", sev.as_str());
     }
-    s.push_str("</select></label> <label>Rule <select id=\"f-rule\"><option value=\"\">all</option>");
+    s.push_str(
+        "</select></label> <label>Rule <select id=\"f-rule\"><option value=\"\">all</option>",
+    );
     let mut by_code: Vec<&RuleRow<'_>> = rules.iter().collect();
     by_code.sort_by(|a, b| a.code.cmp(b.code));
     for r in by_code {
@@ -391,9 +385,9 @@ pub fn page(tool: &str, version: &str, diagnostics: &[Diagnostic], summary: &Sum
             name = escape(r.name)
         );
     }
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "</select></label> <label>Search <input id=\"f-text\" type=\"search\" placeholder=\"claim, code, message...\"></label> <span class=\"meta\">showing <span id=\"shown\">{}</span> of <span id=\"total\">{}</span></span></form>\n",
+        "</select></label> <label>Search <input id=\"f-text\" type=\"search\" placeholder=\"claim, code, message...\"></label> <span class=\"meta\">showing <span id=\"shown\">{}</span> of <span id=\"total\">{}</span></span></form>",
         thousands(total),
         thousands(total)
     );
@@ -402,7 +396,9 @@ pub fn page(tool: &str, version: &str, diagnostics: &[Diagnostic], summary: &Sum
         s.push_str(&diagnostic_row(d));
         s.push('\n');
     }
-    s.push_str("</tbody></table>\n<p id=\"none\" hidden>No diagnostics match the filters.</p></section>\n");
+    s.push_str(
+        "</tbody></table>\n<p id=\"none\" hidden>No diagnostics match the filters.</p></section>\n",
+    );
     s.push_str(SCRIPT);
     s.push_str("</body>\n</html>\n");
     s
