@@ -520,3 +520,20 @@ fn large_documents_do_not_block_and_stale_results_are_dropped() {
     );
     s.shutdown();
 }
+
+#[test]
+fn exit_without_shutdown_exits_with_1() {
+    let dir = tempdir();
+    let mut s = Server::start(&["--isolated"], dir.path());
+    s.notify("exit", Value::Null);
+    drop(s.stdin.take());
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        if let Some(status) = s.child.try_wait().unwrap() {
+            assert_eq!(status.code(), Some(1));
+            return;
+        }
+        assert!(Instant::now() < deadline, "the server did not exit");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}

@@ -10,6 +10,11 @@ pub fn run(args: LspArgs) -> Result<ExitCode, Failure> {
         isolated: args.packs.isolated,
         rule_packs: args.packs.rules,
     };
-    serve_stdio(options).map_err(|e| Failure::io(format!("language server: {e}")))?;
-    Ok(ExitCode::Clean)
+    let clean = serve_stdio(options).map_err(|e| Failure::io(format!("language server: {e}")))?;
+    // The protocol: exit code 0 after `shutdown`, 1 when told to exit without it.
+    Ok(if clean {
+        ExitCode::Clean
+    } else {
+        ExitCode::Findings
+    })
 }

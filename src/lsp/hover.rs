@@ -14,6 +14,8 @@ use crate::lookup::{self, Status};
 
 /// Billable codes listed under a header.
 const LISTED: usize = 12;
+/// Notes listed per kind.
+const NOTES: usize = 8;
 
 /// The diagnosis cell under byte `offset`, with its row.
 pub fn cell_at(analysis: &Analysis, offset: usize) -> Option<(&Row, &DxCell)> {
@@ -131,7 +133,7 @@ fn describe(analysis: &Analysis, row: &Row, cell: &DxCell, key: CodeKey) -> Stri
         }
         for group in &info.notes {
             let _ = writeln!(s, "**{}**\n", group.label);
-            for n in &group.notes {
+            for n in group.notes.iter().take(NOTES) {
                 match &n.from {
                     Some(from) => {
                         let _ = writeln!(s, "- {} _(from {})_", md(&n.text), md(from));
@@ -140,6 +142,13 @@ fn describe(analysis: &Analysis, row: &Row, cell: &DxCell, key: CodeKey) -> Stri
                         let _ = writeln!(s, "- {}", md(&n.text));
                     }
                 }
+            }
+            if group.notes.len() > NOTES {
+                let _ = writeln!(
+                    s,
+                    "- ... and {} more (`dxlint lookup {key}`)",
+                    group.notes.len() - NOTES
+                );
             }
             s.push('\n');
         }

@@ -31,11 +31,14 @@ use crate::config::FILE_NAME;
 /// File extensions linted when the editor does not name a CSV language.
 const EXTENSIONS: &[&str] = &["csv", "tsv", "psv", "txt", "dat", "pipe"];
 
-/// Runs the server on stdin and stdout until the editor says `exit`.
-pub fn serve_stdio(options: Options) -> Result<(), String> {
+/// Runs the server on stdin and stdout until the editor says `exit` (or
+/// closes stdin). `Ok(true)` when a `shutdown` request came first, as the
+/// protocol asks of a clean exit.
+pub fn serve_stdio(options: Options) -> Result<bool, String> {
     let (connection, io) = Connection::stdio();
-    serve(connection, options)?;
-    io.join().map_err(|e| e.to_string())
+    let clean = serve(connection, options)?;
+    io.join().map_err(|e| e.to_string())?;
+    Ok(clean)
 }
 
 /// A finished lint.
@@ -87,8 +90,9 @@ fn capabilities() -> ServerCapabilities {
     }
 }
 
-/// Runs the server on `connection` until the editor says `exit`.
-pub fn serve(connection: Connection, options: Options) -> Result<(), String> {
+/// Runs the server on `connection` until the editor says `exit`; `Ok(true)`
+/// when `shutdown` came first.
+pub fn serve(connection: Connection, options: Options) -> Result<bool, String> {
     let (id, params) = connection.initialize_start().map_err(|e| e.to_string())?;
     let init: InitializeParams =
         serde_json::from_value(params).map_err(|e| format!("bad initialize params: {e}"))?;
@@ -118,19 +122,19 @@ pub fn serve(connection: Connection, options: Options) -> Result<(), String> {
     loop {
         select! {
             recv(connection.receiver) -> msg => {
-                let Ok(msg) = msg else { return Ok(()) };
+                let Ok(msg) = msg else { return Ok(false) };
                 match msg {
                     Message::Request(req) => {
                         if connection.handle_shutdown(&req).map_err(|e| e.to_string())? {
                             server.cancel_all();
-                            return Ok(());
+                            return Ok(true);
                         }
                         server.request(req);
                     }
                     Message::Notification(n) => {
                         if n.method == "exit" {
                             server.cancel_all();
-                            return Ok(());
+                            return Ok(false);
                         }
                         server.notification(n);
                     }

@@ -85,19 +85,16 @@ impl Setups {
     pub fn for_folder(&self, dir: Option<&Path>) -> Result<Arc<Setup>, String> {
         let config = self.config_for(dir);
         let stamp = modified(config.as_deref());
+        // Held while building, so that documents opened together wait for
+        // one build instead of each loading the same code sets.
+        let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((when, setup)) = cache.get(&config)
+            && *when == stamp
         {
-            let cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
-            if let Some((when, setup)) = cache.get(&config)
-                && *when == stamp
-            {
-                return Ok(setup.clone());
-            }
+            return Ok(setup.clone());
         }
         let setup = Arc::new(self.build(config.clone()).map_err(failure_text)?);
-        self.cache
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(config, (stamp, setup.clone()));
+        cache.insert(config, (stamp, setup.clone()));
         Ok(setup)
     }
 
