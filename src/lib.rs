@@ -5,11 +5,15 @@
 //! [`engine::diagnostic::Diagnostic`]s -> [`report`] (formats).
 #![forbid(unsafe_code)]
 
+pub mod baseline;
 pub mod claims;
 pub mod cli;
 pub mod codeset;
 pub mod config;
 pub mod date;
 pub mod engine;
+pub mod fix;
+pub mod lookup;
+pub mod lsp;
 pub mod report;
 pub mod rules;

@@ -46,6 +46,24 @@ pub enum Command {
     },
     /// Look up codes: title, billable status, parent, children, validity dates, notes
     Lookup(LookupArgs),
+    /// Record today's findings as a baseline (JSON) for `check --baseline`
+    Baseline(CheckArgs),
+    /// Run the language server (LSP over stdio) for editors
+    Lsp(LspArgs),
+    /// Print a shell completion script
+    Completions {
+        /// The shell to complete for
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff)
+    Man,
+}
+
+#[derive(Args, Debug, Default)]
+pub struct LspArgs {
+    #[command(flatten)]
+    pub packs: PackArgs,
 }
 
 #[derive(Args, Debug, Default)]
@@ -91,6 +109,15 @@ pub struct CheckArgs {
     /// Threads that build and check claims (0: one per core) [env: DXLINT_THREADS]
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Do not report findings recorded in this baseline (from `dxlint baseline`)
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Apply safe fixes (code case, dots, padding, byte-order mark) to the files, then check them
+    #[arg(long)]
+    pub fix: bool,
+    /// Print the safe fixes as a unified diff instead of writing them (exit 1 if any)
+    #[arg(long)]
+    pub diff: bool,
 
     /// Rules or groups to run instead of the default set (codes, code prefixes, names, groups, ALL); comma-separated
     #[arg(long, value_delimiter = ',', value_name = "RULES")]

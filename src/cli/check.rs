@@ -18,6 +18,9 @@ use crate::report::{FileSummary, Format, ReportOptions, Reporter, RunInfo, Summa
 
 pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
     let started = Instant::now();
+    if let Some(code) = crate::cli::fix::before_check(&args)? {
+        return Ok(code);
+    }
     let config = load_config(&args.packs)?;
     let catalog = load_catalog(&config, &args.packs.rules)?;
     config.validate(&catalog).map_err(Failure::boxed)?;
@@ -65,7 +68,8 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
         delimiter: b',',
         show_summary: !args.quiet && summary_in_report,
     };
-    let mut report = reporter(format, out, &options);
+    let report = reporter(format, out, &options);
+    let (mut report, excused) = crate::cli::baseline::filter(report, args.baseline.as_deref())?;
     let run_info = RunInfo {
         tool: "dxlint",
         version: env!("CARGO_PKG_VERSION"),
@@ -121,6 +125,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
     summary.notices.extend(engine.notices());
     summary.code_sets_used = codesets.editions_used();
     summary.elapsed = started.elapsed();
+    excused.settle(&mut summary);
     report.finish(&summary).map_err(Failure::output)?;
     if !args.quiet && !summary_in_report {
         print_short_summary(&summary);
@@ -269,7 +274,7 @@ fn merge_selection(config: &Selection, args: &CheckArgs) -> Selection {
     s
 }
 
-fn apply_column_flags(columns: &mut ColumnMap, args: &CheckArgs) {
+pub(crate) fn apply_column_flags(columns: &mut ColumnMap, args: &CheckArgs) {
     if let Some(c) = &args.claim_id_column {
         columns.claim_id = Some(c.clone());
     }
@@ -281,7 +286,7 @@ fn apply_column_flags(columns: &mut ColumnMap, args: &CheckArgs) {
     }
 }
 
-fn parse_delimiter(s: Option<&str>) -> Result<Option<u8>, Failure> {
+pub(crate) fn parse_delimiter(s: Option<&str>) -> Result<Option<u8>, Failure> {
     match s {
         None => Ok(None),
         Some("tab" | "\\t" | "\t") => Ok(Some(b'\t')),

@@ -2,9 +2,13 @@
 //! lives in its own module; the work lives in the library.
 
 pub mod args;
+pub mod baseline;
 pub mod check;
+pub mod completions;
 pub mod explain;
+pub mod fix;
 pub mod lookup;
+pub mod lsp;
 pub mod pipeline;
 pub mod rules;
 
@@ -74,6 +78,10 @@ pub fn main() -> i32 {
         Command::Rules(a) => rules::run(a),
         Command::Explain { rule, packs } => explain::run(&rule, &packs),
         Command::Lookup(a) => lookup::run(a),
+        Command::Baseline(a) => baseline::run(a),
+        Command::Lsp(a) => lsp::run(a),
+        Command::Completions { shell } => completions::completions(shell),
+        Command::Man => completions::man(),
     };
     match result {
         Ok(code) => code as i32,

@@ -25,6 +25,7 @@ use serde::Serialize;
 use crate::engine::diagnostic::{Diagnostic, RuleRef, Severity};
 
 pub mod github;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod jsonl;
@@ -50,6 +51,11 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (annotations on the diff).
     Github,
+    /// One self-contained HTML page: summary, chart, filterable table.
+    Html,
+    /// A baseline of the findings (what `dxlint baseline` writes).
+    #[value(hide = true)]
+    Baseline,
 }
 
 impl Format {
@@ -61,13 +67,18 @@ impl Format {
             Format::Jsonl => "jsonl",
             Format::Sarif => "sarif",
             Format::Github => "github",
+            Format::Html => "html",
+            Format::Baseline => "baseline",
         }
     }
 
     /// Formats whose stdout must stay a pure document or stream for other
     /// programs: a CLI should print the run summary for these on stderr.
     pub fn is_machine_readable(self) -> bool {
-        matches!(self, Format::Json | Format::Jsonl | Format::Sarif)
+        matches!(
+            self,
+            Format::Json | Format::Jsonl | Format::Sarif | Format::Html | Format::Baseline
+        )
     }
 }
 
@@ -122,6 +133,8 @@ pub fn reporter(
         Format::Jsonl => Box::new(jsonl::JsonlReporter::new(out)),
         Format::Sarif => Box::new(sarif::SarifReporter::new(out)),
         Format::Github => Box::new(github::GithubReporter::new(out, options)),
+        Format::Html => Box::new(html::HtmlReporter::new(out)),
+        Format::Baseline => Box::new(crate::baseline::BaselineReporter::new(out)),
     }
 }
 
