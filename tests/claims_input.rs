@@ -390,7 +390,10 @@ fn long_layout_orders_by_sequence_and_reports_problems() {
     assert_eq!(
         m,
         [
-            ((6, 4, 1, 1), "the sequence \"x\" is not a whole number"),
+            (
+                (6, 4, 1, 1),
+                "the sequence is not a whole number; rows are ordered by it"
+            ),
             (
                 (10, 1, 0, 0),
                 "the claim id is empty; rows are grouped into claims by it"

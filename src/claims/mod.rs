@@ -24,6 +24,7 @@ pub mod error;
 pub mod events;
 pub mod hash;
 mod long;
+pub mod lookalike;
 pub mod members;
 pub mod open;
 pub mod reader;

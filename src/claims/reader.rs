@@ -31,8 +31,11 @@ const DETECT_LIMIT: usize = 1024 * 1024;
 const BOM: &[u8] = b"\xef\xbb\xbf";
 const QUOTE: u8 = b'"';
 
-/// Records longer than this are skipped and reported.
-pub const DEFAULT_MAX_RECORD_BYTES: usize = 16 * 1024 * 1024;
+/// Records longer than this are skipped and reported: 4 MiB. Claim rows
+/// are a few KiB; a longer record is almost always a quote that is never
+/// closed, swallowing the lines after it. The limit also bounds the
+/// header (a 100,000-column header of 12-character names fits).
+pub const DEFAULT_MAX_RECORD_BYTES: usize = 4 * 1024 * 1024;
 
 /// Why the current record cannot be used as it stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,17 +128,27 @@ pub fn detect_delimiter(header: &[u8]) -> u8 {
     candidates[best]
 }
 
-/// True when `bytes` holds a complete first line (a line break outside quotes).
-fn has_line_end(bytes: &[u8]) -> bool {
-    let mut in_quotes = false;
-    for &b in bytes {
-        match b {
-            QUOTE => in_quotes = !in_quotes,
-            b'\r' | b'\n' if !in_quotes => return true,
-            _ => {}
+/// Looks for the end of the first line (a line break outside quotes) in
+/// input that arrives in pieces, scanning each byte once.
+#[derive(Default)]
+struct FirstLineEnd {
+    scanned: usize,
+    in_quotes: bool,
+}
+
+impl FirstLineEnd {
+    /// True once `bytes` (the input so far, growing) holds a line break.
+    fn found(&mut self, bytes: &[u8]) -> bool {
+        for &b in bytes.get(self.scanned..).unwrap_or_default() {
+            self.scanned += 1;
+            match b {
+                QUOTE => self.in_quotes = !self.in_quotes,
+                b'\r' | b'\n' if !self.in_quotes => return true,
+                _ => {}
+            }
         }
+        false
     }
-    false
 }
 
 /// Reads records one at a time from any `Read`. After [`next_record`]
@@ -209,15 +222,12 @@ impl<R: Read> RecordReader<R> {
             text: String::new(),
             decoded: false,
         };
-        // Buffer the whole header line (or at least the BOM) before parsing.
+        // Buffer the whole header line before parsing: delimiter detection
+        // and [`RecordReader::peek`] look at it.
+        let mut line_end = FirstLineEnd::default();
         while !r.eof {
             let data = &r.buf[..r.end];
-            let enough = if delimiter.is_some() {
-                data.len() >= BOM.len()
-            } else {
-                has_line_end(data) || data.len() >= DETECT_LIMIT
-            };
-            if enough {
+            if line_end.found(data) || data.len() >= DETECT_LIMIT {
                 break;
             }
             r.refill()?;
@@ -238,6 +248,16 @@ impl<R: Read> RecordReader<R> {
             r.pos = BOM.len();
         }
         Ok(r)
+    }
+
+    /// The input's first bytes (the header line at least, up to 1 MiB, BOM
+    /// excluded), to recognise binary data before reading records. Empty
+    /// once records are read.
+    pub fn peek(&self) -> &[u8] {
+        if self.pos > self.start {
+            return &[];
+        }
+        self.buf.get(self.start..self.end).unwrap_or_default()
     }
 
     /// Sets the longest record kept; longer ones are skipped and reported.

@@ -31,14 +31,51 @@ pub fn is_blank<R: Read>(rec: &RecordReader<R>, header_len: usize) -> bool {
         && rec.field(0).is_some_and(|f| trim(f).is_empty())
 }
 
+/// How much of an input's start [`binary_head`] looks at.
+const SNIFF_LEN: usize = 8 * 1024;
+
+/// Why the start of an input is not delimited text, if it is not: NUL
+/// bytes, which text never holds (binary data, or UTF-16 text without a
+/// byte-order mark). Returns what the file is and how to fix it.
+pub fn binary_head(head: &[u8]) -> Option<(String, String)> {
+    let head = head.get(..SNIFF_LEN).unwrap_or(head);
+    let nuls = head.iter().filter(|&&b| b == 0).count();
+    if nuls == 0 {
+        return None;
+    }
+    // UTF-16 of mostly-ASCII text: every other byte is NUL.
+    let pairs = head.len() / 2;
+    let even = head.iter().step_by(2).filter(|&&b| b == 0).count();
+    let odd = nuls - even;
+    if pairs > 0 && (even * 10 >= pairs * 9 || odd * 10 >= pairs * 9) {
+        return Some((
+            "the file looks like UTF-16 text without a byte-order mark; dxlint reads UTF-8"
+                .to_string(),
+            "convert it to UTF-8 first, e.g. `iconv -f UTF-16LE -t UTF-8 in.csv > out.csv`, or \
+             export it again as UTF-8"
+                .to_string(),
+        ));
+    }
+    Some((
+        format!(
+            "the file holds binary data, not delimited text (NUL bytes: {nuls} in its first {})",
+            size_text(head.len())
+        ),
+        "dxlint reads CSV, TSV and pipe-delimited text, plain or gzip-compressed; check that \
+         this is the claims export"
+            .to_string(),
+    ))
+}
+
 /// Why the current record cannot be used as a row of a file whose header
 /// has `header_len` columns, if it cannot.
 pub fn shape_fault<R: Read>(rec: &RecordReader<R>, header_len: usize) -> Option<RowFault> {
     match rec.problem() {
         Some(RecordProblem::TooLong { limit }) => {
             let reason = format!(
-                "the record is longer than {} MiB and was skipped (a quote that is never closed?)",
-                limit / (1024 * 1024)
+                "the record is longer than {}, the most one row may hold, and was skipped \
+                 (is a quote never closed?)",
+                size_text(limit)
             );
             return Some((rec.row_loc(), reason));
         }
@@ -69,17 +106,51 @@ pub fn shape_fault<R: Read>(rec: &RecordReader<R>, header_len: usize) -> Option<
     None
 }
 
-/// Field `i` as trimmed text; a fault when it is not UTF-8. Call
+/// `4 MiB`, `512 KiB`, `100 bytes`.
+pub fn size_text(bytes: usize) -> String {
+    const KIB: usize = 1024;
+    const MIB: usize = 1024 * KIB;
+    if bytes >= MIB && bytes % MIB == 0 {
+        format!("{} MiB", bytes / MIB)
+    } else if bytes >= KIB && bytes % KIB == 0 {
+        format!("{} KiB", bytes / KIB)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// Field `i` as trimmed text; a fault when it is not UTF-8 or holds a NUL
+/// byte (never part of a text file: a damaged file, or UTF-16 text). Call
 /// [`RecordReader::decode`] first to validate the record once.
 pub fn field_str<R: Read>(rec: &RecordReader<R>, i: usize) -> Result<&str, RowFault> {
+    let loc = || rec.loc(i).unwrap_or_else(|| rec.row_loc());
     match rec.field_text(i) {
         None => Ok(""),
-        Some(Ok(s)) => Ok(s),
+        Some(Ok(s)) => match s.bytes().position(|b| b == 0) {
+            None => Ok(s),
+            Some(offset) => Err((
+                loc(),
+                format!(
+                    "the field holds a NUL byte (at byte {}): the file is damaged or is not \
+                     UTF-8 text (UTF-16?)",
+                    offset + 1
+                ),
+            )),
+        },
         Some(Err(offset)) => {
-            let loc = rec.loc(i).unwrap_or_else(|| rec.row_loc());
+            let byte = rec
+                .field(i)
+                .map(super::values::trim)
+                .and_then(|t| t.get(offset))
+                .copied()
+                .unwrap_or(0);
             Err((
-                loc,
-                format!("the field is not valid UTF-8 (invalid byte at offset {offset})"),
+                loc(),
+                format!(
+                    "the field is not valid UTF-8 (byte 0x{byte:02X} at byte {}): is the file \
+                     Latin-1 or Windows-1252? Save it as UTF-8",
+                    offset + 1
+                ),
             ))
         }
     }

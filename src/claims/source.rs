@@ -11,25 +11,26 @@
 //! `wide.rs`), long files one claim under construction (see
 //! `long.rs`).
 
-use std::collections::HashSet;
 use std::io::Read;
 use std::sync::Arc;
 
 use super::build::{RowCtx, is_icd9};
 use super::claim::{Cell, ClaimType, CodeSystem, Diagnosis, DxRole, FileId};
-use super::columns::{ColumnMap, Layout, Mapping};
+use super::columns::{ColumnMap, Layout, Mapping, looks_like_data};
 use super::error::InputError;
 use super::events::{Event, FileStats, MalformedRow};
-use super::hash::{FieldHasher, IdentityBuild, hash_bytes};
+use super::hash::{FieldHasher, hash_bytes};
 use super::long::{LongGroup, MAX_DIAGNOSES};
 use super::members::Members;
-use super::reader::RecordReader;
-use super::rows::{RowFault, header_names, is_blank, malformed, shape_fault};
-use super::values::{
-    CodeSystemKind, claim_type_from_file_name, code_system_from_text, code_system_kind, trim,
+use super::reader::{RecordProblem, RecordReader};
+use super::rows::{
+    RowFault, binary_head, header_names, is_blank, malformed, shape_fault, size_text,
 };
-use super::wide::{Seen, WideSeen};
-use crate::codeset::code::CodeKey;
+use super::values::{
+    CodeSystemKind, claim_type_from_file_name, code_system_from_text, code_system_kind, parse_code,
+    trim,
+};
+use super::wide::{GENERATION, RecentIds, Seen, WideSeen};
 
 /// How to read claims files.
 #[derive(Clone, Debug, Default)]
@@ -67,7 +68,7 @@ pub struct ClaimReader<'m> {
     done: bool,
     seen: WideSeen,
     group: Option<LongGroup>,
-    long_ids: HashSet<u64, IdentityBuild>,
+    long_ids: RecentIds,
 }
 
 /// Builds the row context from the reader's fields (a macro so the borrows
@@ -101,21 +102,53 @@ impl<'m> ClaimReader<'m> {
             source,
         };
         let mut rec = RecordReader::new(input, file, opts.delimiter).map_err(read_err)?;
+        if let Some((what, help)) = binary_head(rec.peek()) {
+            return Err(InputError::NotText {
+                file: display_name.to_string(),
+                what,
+                help,
+            });
+        }
         if !rec.next_record().map_err(read_err)? {
             return Err(InputError::Empty {
                 file: display_name.to_string(),
             });
         }
         let headers = header_names(&rec);
-        if rec.problem().is_some() {
-            return Err(InputError::Layout {
-                file: display_name.to_string(),
-                message: "the header line could not be read (a quote that is never closed?)"
-                    .to_string(),
-                found: headers.iter().map(|h| h.to_string()).collect(),
-            });
+        let layout_err = |message: String| InputError::Layout {
+            file: display_name.to_string(),
+            message,
+            found: headers.iter().map(|h| h.to_string()).collect(),
+        };
+        match rec.problem() {
+            Some(RecordProblem::TooLong { limit }) => {
+                return Err(layout_err(format!(
+                    "the header line is longer than {}, the most one line may hold \
+                     (is a quote never closed?)",
+                    size_text(limit)
+                )));
+            }
+            Some(RecordProblem::UnclosedQuote { .. }) => {
+                return Err(layout_err(
+                    "the header line could not be read: a quote in it is never closed".to_string(),
+                ));
+            }
+            None => {}
         }
-        let mapping = Mapping::detect(display_name, &headers, &opts.columns)?;
+        let mapping = match Mapping::detect(display_name, &headers, &opts.columns) {
+            Ok(m) => m,
+            // The "header" is the first data row: say so, and do not list
+            // its cells (they are patient data).
+            Err(e) => match looks_like_data(&headers) {
+                Some(evidence) => {
+                    return Err(InputError::NoHeader {
+                        file: display_name.to_string(),
+                        evidence,
+                    });
+                }
+                None => return Err(e),
+            },
+        };
         let fallback_type = opts
             .default_claim_type
             .or_else(|| claim_type_from_file_name(display_name))
@@ -136,7 +169,7 @@ impl<'m> ClaimReader<'m> {
             done: false,
             seen: WideSeen::default(),
             group: None,
-            long_ids: HashSet::default(),
+            long_ids: RecentIds::default(),
         })
     }
 
@@ -163,6 +196,34 @@ impl<'m> ClaimReader<'m> {
 
     pub fn delimiter(&self) -> u8 {
         self.rec.delimiter()
+    }
+
+    /// Things about the file worth saying once, each starting with the
+    /// file's name: header columns that are ignored (duplicated names,
+    /// diagnosis numbers above the limit), a header without data rows,
+    /// claims beyond the grouping memory. Complete once the events are
+    /// exhausted.
+    pub fn notices(&self) -> Vec<String> {
+        let name = &self.name;
+        let mut out: Vec<String> = self
+            .mapping
+            .notes()
+            .iter()
+            .map(|n| format!("{name}: {n}"))
+            .collect();
+        if self.done && self.stats.rows_read == 0 {
+            out.push(format!(
+                "{name}: the file has a header line but no data rows"
+            ));
+        }
+        if self.seen.forgotten() > 0 {
+            out.push(format!(
+                "{name}: more than {GENERATION} claim ids: repeated lines of a claim are \
+                 recognised among the last {GENERATION} or more claims, so lines of one claim \
+                 that lie farther apart are checked, and counted, again"
+            ));
+        }
+        out
     }
 
     /// The read failure that ended the events early, if any.
@@ -359,9 +420,8 @@ impl<'m> ClaimReader<'m> {
             Ok(Some((loc, t))) => match t.parse::<u64>() {
                 Ok(n) => n,
                 Err(_) => {
-                    return Some(
-                        self.reject((loc, format!("the sequence {t:?} is not a whole number"))),
-                    );
+                    let reason = "the sequence is not a whole number; rows are ordered by it";
+                    return Some(self.reject((loc, reason.to_string())));
                 }
             },
             Err(fault) => return Some(self.reject(fault)),
@@ -396,7 +456,7 @@ impl<'m> ClaimReader<'m> {
                     code: Cell {
                         loc,
                         raw: t.to_string(),
-                        value: CodeKey::parse(t),
+                        value: parse_code(t),
                     },
                     role: DxRole::Sequenced,
                     position: 0,
@@ -441,7 +501,7 @@ impl<'m> ClaimReader<'m> {
             let mut group = LongGroup::new(idh, head);
             group.push(seq, loc, dx);
             finished = self.finish_group();
-            if !self.long_ids.insert(idh) {
+            if self.long_ids.insert(idh) {
                 self.stats.claims_split += 1;
             }
             self.group = Some(group);

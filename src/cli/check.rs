@@ -52,7 +52,9 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
     );
     let options = ReportOptions {
         color,
-        redact: args.redact,
+        // Rows shown in a report that leaves the terminal (a pipe, a file, a
+        // CI log) are masked unless asked for.
+        redact: args.redact || (!stdout_tty && !args.no_redact),
         width: None,
         delimiter: b',',
         show_summary: !args.quiet && summary_in_report,
@@ -67,6 +69,10 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
 
     let mut files = FileTable::default();
     let members = load_members(&config.members, &args.members, &mut files)?;
+    let mut summary = Summary::default();
+    if let Some(m) = &members {
+        report_member_rows(m, &engine, &files, report.as_mut(), &mut summary)?;
+    }
     let mut columns = config.columns.clone();
     apply_column_flags(&mut columns, &args);
     let input_options = InputOptions {
@@ -83,7 +89,6 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
         keep_source_lines: format == Format::Human,
     };
 
-    let mut summary = Summary::default();
     let mut unreadable = 0usize;
     for path in &args.files {
         let file_summary = check_file(
@@ -147,8 +152,8 @@ fn check_file(
     let input = match open_input(&path.to_string_lossy()) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
             fs.error = Some(e.to_string());
+            eprintln!("{:?}", miette::Report::new(e));
             return Ok(fs);
         }
     };
@@ -189,6 +194,7 @@ fn check_file(
         fs.error = Some(e.to_string());
         eprintln!("{:?}", miette::Report::new(e));
     }
+    summary.notices.extend(reader.notices());
     let stats = reader.stats();
     fs.rows_read = stats.rows_read;
     fs.rows_checked = stats.rows_checked;
@@ -220,7 +226,7 @@ fn load_members(
     for p in paths {
         let name = display_name(p);
         let id = files.add(&name);
-        let reader = open_input(&p.to_string_lossy()).map_err(|e| Failure::io(e.to_string()))?;
+        let reader = open_input(&p.to_string_lossy()).map_err(Failure::report)?;
         inputs.push((id, name, reader));
     }
     let members = Members::load(inputs).map_err(Failure::report)?;
@@ -228,6 +234,38 @@ fn load_members(
         files.set_headers(*id, headers.clone());
     }
     Ok(Some(members))
+}
+
+/// Member rows that could not be read are findings like claim rows: each
+/// kept one is reported, and a notice gives the member files' accounting.
+fn report_member_rows(
+    members: &Members,
+    engine: &Engine,
+    files: &FileTable,
+    report: &mut (dyn Reporter + Send),
+    summary: &mut Summary,
+) -> Result<(), Failure> {
+    for row in members.malformed() {
+        let source_line = row.source_line.clone();
+        if let Some(d) = engine.malformed_row(row.loc, &row.reason, source_line, files) {
+            *summary.by_severity.entry(d.severity).or_default() += 1;
+            *summary.by_rule.entry(d.rule.name.clone()).or_default() += 1;
+            summary.diagnostics += 1;
+            report.diagnostic(&d).map_err(Failure::output)?;
+        }
+    }
+    let rejected = members.rows_rejected();
+    let reported = members.malformed().len() as u64;
+    let mut note = format!(
+        "member files: {} rows read, {} used, {rejected} rejected",
+        members.rows_read(),
+        members.rows_read() - rejected
+    );
+    if rejected > reported {
+        note.push_str(&format!(" (the first {reported} are reported)"));
+    }
+    summary.notices.push(note);
+    Ok(())
 }
 
 fn merge_selection(config: &Selection, args: &CheckArgs) -> Selection {
@@ -314,6 +352,18 @@ fn print_short_summary(summary: &Summary) {
         summary.claims,
         summary.elapsed.as_secs_f64()
     );
+    if summary.files.len() > 1 {
+        for f in &summary.files {
+            let _ = match &f.error {
+                Some(e) => writeln!(err, "  {}: not read: {e}", f.path),
+                None => writeln!(
+                    err,
+                    "  {}: {} rows read, {} checked, {} rejected; {} claims",
+                    f.path, f.rows_read, f.rows_checked, f.rows_rejected, f.claims
+                ),
+            };
+        }
+    }
     for n in &summary.notices {
         let _ = writeln!(err, "note: {n}");
     }
