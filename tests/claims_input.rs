@@ -647,6 +647,7 @@ fn overrides_name_columns_and_set_the_claim_type() {
         columns,
         default_claim_type: Some(ClaimType::Professional),
         keep_source_lines: false,
+        max_record_bytes: None,
     };
     let r = read_with("claims.tsv", &opts, None);
     let t1 = claim(&r, "T1")[0];

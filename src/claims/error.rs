@@ -44,6 +44,15 @@ pub enum InputError {
         )
     )]
     NoHeader { file: String, evidence: String },
+    /// The header line cannot be read as a record. Its cells are not
+    /// listed: when the quoting is broken they may be data.
+    #[diagnostic(
+        code(dxlint::input::header),
+        help(
+            "the first line must name the columns, separated by the delimiter, with quotes closed"
+        )
+    )]
+    BadHeader { file: String, reason: String },
     /// The file has no header line.
     #[diagnostic(
         code(dxlint::input::empty),
@@ -98,6 +107,7 @@ impl InputError {
             InputError::Read { file, .. }
             | InputError::NotText { file, .. }
             | InputError::NoHeader { file, .. }
+            | InputError::BadHeader { file, .. }
             | InputError::Empty { file }
             | InputError::NoDiagnosisColumn { file, .. }
             | InputError::UnknownColumn { file, .. }
@@ -137,6 +147,7 @@ impl fmt::Display for InputError {
                 "{file}: the first line looks like data, not a header ({evidence}); dxlint reads \
                  the column names from the first line"
             ),
+            InputError::BadHeader { file, reason } => write!(f, "{file}: {reason}"),
             InputError::Empty { file } => write!(f, "{file}: the file is empty (no header line)"),
             InputError::NoDiagnosisColumn { file, found } => {
                 write!(

@@ -28,6 +28,9 @@ const INITIAL_OUT: usize = 4 * 1024;
 const INITIAL_ENDS: usize = 64;
 /// How far into the input delimiter detection looks for the end of the header.
 const DETECT_LIMIT: usize = 1024 * 1024;
+/// How much input is buffered before the first record, at least (when the
+/// input is that long), for [`RecordReader::peek`].
+pub const SNIFF_LEN: usize = 8 * 1024;
 const BOM: &[u8] = b"\xef\xbb\xbf";
 const QUOTE: u8 = b'"';
 
@@ -222,12 +225,13 @@ impl<R: Read> RecordReader<R> {
             text: String::new(),
             decoded: false,
         };
-        // Buffer the whole header line before parsing: delimiter detection
-        // and [`RecordReader::peek`] look at it.
+        // Buffer the whole header line, and at least `SNIFF_LEN` bytes,
+        // before parsing: delimiter detection and [`RecordReader::peek`]
+        // look at them.
         let mut line_end = FirstLineEnd::default();
         while !r.eof {
             let data = &r.buf[..r.end];
-            if line_end.found(data) || data.len() >= DETECT_LIMIT {
+            if (line_end.found(data) && data.len() >= SNIFF_LEN) || data.len() >= DETECT_LIMIT {
                 break;
             }
             r.refill()?;
@@ -250,9 +254,10 @@ impl<R: Read> RecordReader<R> {
         Ok(r)
     }
 
-    /// The input's first bytes (the header line at least, up to 1 MiB, BOM
-    /// excluded), to recognise binary data before reading records. Empty
-    /// once records are read.
+    /// The input's first bytes (the header line and at least [`SNIFF_LEN`]
+    /// bytes when the input has them, up to 1 MiB; BOM excluded), to
+    /// recognise binary data before reading records. Empty once records
+    /// are read.
     pub fn peek(&self) -> &[u8] {
         if self.pos > self.start {
             return &[];

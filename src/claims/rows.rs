@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::claim::CellLoc;
 use super::events::MalformedRow;
-use super::reader::{RecordProblem, RecordReader};
+use super::reader::{RecordProblem, RecordReader, SNIFF_LEN};
 use super::values::trim;
 
 /// A row problem: where, and why.
@@ -31,16 +31,20 @@ pub fn is_blank<R: Read>(rec: &RecordReader<R>, header_len: usize) -> bool {
         && rec.field(0).is_some_and(|f| trim(f).is_empty())
 }
 
-/// How much of an input's start [`binary_head`] looks at.
-const SNIFF_LEN: usize = 8 * 1024;
-
 /// Why the start of an input is not delimited text, if it is not: NUL
-/// bytes, which text never holds (binary data, or UTF-16 text without a
-/// byte-order mark). Returns what the file is and how to fix it.
+/// bytes in the first line (a header never has one) or in more than a
+/// tenth of the first 8 KiB: binary data, or UTF-16 text without a
+/// byte-order mark. Returns what the file is and how to fix it. A stray
+/// NUL in a data row is the row's problem, not the file's (see
+/// [`field_str`]).
 pub fn binary_head(head: &[u8]) -> Option<(String, String)> {
     let head = head.get(..SNIFF_LEN).unwrap_or(head);
     let nuls = head.iter().filter(|&&b| b == 0).count();
-    if nuls == 0 {
+    let first_line = head
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+        .map_or(head, |end| head.get(..end).unwrap_or(head));
+    if nuls == 0 || (!first_line.contains(&0) && nuls * 10 < head.len()) {
         return None;
     }
     // UTF-16 of mostly-ASCII text: every other byte is NUL.
@@ -81,10 +85,17 @@ pub fn shape_fault<R: Read>(rec: &RecordReader<R>, header_len: usize) -> Option<
         }
         Some(RecordProblem::UnclosedQuote { field }) => {
             let loc = rec.loc(field).unwrap_or_else(|| rec.row_loc());
-            return Some((
-                loc,
-                "the quote opened in this field is never closed".to_string(),
-            ));
+            let reason = if rec.last_line() > loc.line {
+                format!(
+                    "the quote opened in this field is never closed: the row runs to the end of \
+                     the file, taking in lines {} to {}",
+                    loc.line,
+                    rec.last_line()
+                )
+            } else {
+                "the quote opened in this field is never closed".to_string()
+            };
+            return Some((loc, reason));
         }
         None => {}
     }

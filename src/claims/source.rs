@@ -44,6 +44,9 @@ pub struct InputOptions {
     /// Keep each claim's physical lines (and malformed rows' lines) for reports
     /// that show source.
     pub keep_source_lines: bool,
+    /// The longest record read; longer ones are skipped and reported as
+    /// malformed rows. `None`: [`DEFAULT_MAX_RECORD_BYTES`](super::reader::DEFAULT_MAX_RECORD_BYTES) (4 MiB).
+    pub max_record_bytes: Option<usize>,
 }
 
 /// Reads one claims file. Call [`ClaimReader::next_event`] until it
@@ -102,6 +105,9 @@ impl<'m> ClaimReader<'m> {
             source,
         };
         let mut rec = RecordReader::new(input, file, opts.delimiter).map_err(read_err)?;
+        if let Some(limit) = opts.max_record_bytes {
+            rec.set_max_record_bytes(limit);
+        }
         if let Some((what, help)) = binary_head(rec.peek()) {
             return Err(InputError::NotText {
                 file: display_name.to_string(),
@@ -115,23 +121,24 @@ impl<'m> ClaimReader<'m> {
             });
         }
         let headers = header_names(&rec);
-        let layout_err = |message: String| InputError::Layout {
+        let header_err = |reason: String| InputError::BadHeader {
             file: display_name.to_string(),
-            message,
-            found: headers.iter().map(|h| h.to_string()).collect(),
+            reason,
         };
         match rec.problem() {
             Some(RecordProblem::TooLong { limit }) => {
-                return Err(layout_err(format!(
+                return Err(header_err(format!(
                     "the header line is longer than {}, the most one line may hold \
                      (is a quote never closed?)",
                     size_text(limit)
                 )));
             }
             Some(RecordProblem::UnclosedQuote { .. }) => {
-                return Err(layout_err(
-                    "the header line could not be read: a quote in it is never closed".to_string(),
-                ));
+                return Err(header_err(format!(
+                    "a quote in the header line is never closed: the header runs to the end of \
+                     the file (line {})",
+                    rec.last_line()
+                )));
             }
             None => {}
         }

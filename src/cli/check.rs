@@ -87,6 +87,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
             None => config.claim_type,
         },
         keep_source_lines: format == Format::Human,
+        ..InputOptions::default()
     };
 
     let mut unreadable = 0usize;
