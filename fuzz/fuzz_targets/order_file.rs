@@ -1,12 +1,9 @@
-//! CMS order files from arbitrary bytes: import, packing into a blob,
-//! reading it back, lookups.
+//! The CMS order-file importer (see `harness::order_file`).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 
-mod common;
+#[path = "../harness.rs"]
+mod harness;
 
-fuzz_target!(|data: &[u8]| {
-    let _ = dxlint::codeset::order_file::parse_order_file(data);
-    common::load_codeset("icd10cm_order_2027.txt", data);
-});
+fuzz_target!(|data: &[u8]| harness::order_file(data));

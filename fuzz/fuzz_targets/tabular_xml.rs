@@ -1,14 +1,9 @@
-//! Tabular List XML from arbitrary bytes: import, packing into a blob,
-//! reading it back, lookups.
+//! The Tabular List XML importer (see `harness::tabular_xml`).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 
-mod common;
+#[path = "../harness.rs"]
+mod harness;
 
-fuzz_target!(|data: &[u8]| {
-    if let Ok(xml) = std::str::from_utf8(data) {
-        let _ = dxlint::codeset::tabular::parse_tabular(xml);
-    }
-    common::load_codeset("icd10cm_tabular_2027.xml", data);
-});
+fuzz_target!(|data: &[u8]| harness::tabular_xml(data));

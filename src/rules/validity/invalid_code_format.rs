@@ -19,6 +19,15 @@ declare_rule! {
     /// a letter, then two letters or digits, then an optional dot and up to
     /// four more letters or digits (3 to 7 characters without the dot).
     ///
+    /// A character that is not ASCII is named with its code point
+    /// (`U+041E CYRILLIC CAPITAL LETTER O`), and the code it imitates is
+    /// suggested: Cyrillic and Greek look-alikes and full-width forms are
+    /// read as the ASCII letters and digits they copy. A good code padded
+    /// with invisible characters (no-break or zero-width spaces, a stray
+    /// byte-order mark) is flagged too, but it is read as the code inside,
+    /// so the other rules still check it; a cell holding only invisible
+    /// characters is flagged as not empty.
+    ///
     /// ## Why is this bad?
     /// A payer's front-end edit rejects the whole claim when a diagnosis is not
     /// a code at all. Such cells usually come from a shifted column, a code
@@ -27,7 +36,8 @@ declare_rule! {
     /// Unicode letters, non-breaking spaces).
     ///
     /// ## Example
-    /// `E11-9`, `250.00`, `E1.19`, `Е11.9` (Cyrillic Е).
+    /// `E11-9`, `250.00`, `E1.19`, `Е11.9` (Cyrillic Е), `Ｅ１１.９`
+    /// (full-width), `E11.9` followed by a no-break space.
     ///
     /// ## Fix
     /// Write the code as the tabular list does (`E11.9`); dots and case do
