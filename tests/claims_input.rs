@@ -593,7 +593,8 @@ fn unclosed_quote_at_end_of_file() {
     assert_eq!(at(&r.malformed[0].loc).1, 3);
     assert_eq!(
         r.malformed[0].reason,
-        "the quote opened in this field is never closed"
+        "the quote opened in this field is never closed: the row runs to the end of the file, \
+         taking in lines 3 to 4"
     );
 }
 

@@ -137,16 +137,23 @@ pub fn detect_delimiter(header: &[u8]) -> u8 {
 struct FirstLineEnd {
     scanned: usize,
     in_quotes: bool,
+    found: bool,
 }
 
 impl FirstLineEnd {
     /// True once `bytes` (the input so far, growing) holds a line break.
     fn found(&mut self, bytes: &[u8]) -> bool {
+        if self.found {
+            return true;
+        }
         for &b in bytes.get(self.scanned..).unwrap_or_default() {
             self.scanned += 1;
             match b {
                 QUOTE => self.in_quotes = !self.in_quotes,
-                b'\r' | b'\n' if !self.in_quotes => return true,
+                b'\r' | b'\n' if !self.in_quotes => {
+                    self.found = true;
+                    return true;
+                }
                 _ => {}
             }
         }
@@ -191,6 +198,8 @@ pub struct RecordReader<R> {
     /// [`decode`]: RecordReader::decode
     text: String,
     decoded: bool,
+    /// A read error met while buffering the header, returned by the next read.
+    deferred: Option<io::Error>,
 }
 
 impl<R: Read> RecordReader<R> {
@@ -224,17 +233,28 @@ impl<R: Read> RecordReader<R> {
             problem: None,
             text: String::new(),
             decoded: false,
+            deferred: None,
         };
         // Buffer the whole header line, and at least `SNIFF_LEN` bytes,
         // before parsing: delimiter detection and [`RecordReader::peek`]
         // look at them.
+        // A read error once the header line is in is kept for the record
+        // that needs the data, so the rows before it are still read.
         let mut line_end = FirstLineEnd::default();
         while !r.eof {
             let data = &r.buf[..r.end];
-            if (line_end.found(data) && data.len() >= SNIFF_LEN) || data.len() >= DETECT_LIMIT {
+            let header_in = line_end.found(data);
+            if (header_in && data.len() >= SNIFF_LEN) || data.len() >= DETECT_LIMIT {
                 break;
             }
-            r.refill()?;
+            match r.refill() {
+                Ok(()) => {}
+                Err(e) if header_in => {
+                    r.deferred = Some(e);
+                    break;
+                }
+                Err(e) => return Err(e),
+            }
         }
         r.delimiter = match delimiter {
             Some(d) => d,
@@ -280,6 +300,9 @@ impl<R: Read> RecordReader<R> {
 
     /// Moves the unconsumed tail to the front of the buffer and reads more.
     fn refill(&mut self) -> io::Result<()> {
+        if let Some(e) = self.deferred.take() {
+            return Err(e);
+        }
         if self.start > 0 {
             self.buf.copy_within(self.start..self.end, 0);
             self.pos -= self.start;
