@@ -401,8 +401,11 @@ pub fn tabular_xml(data: &[u8]) {
     load_codeset("icd10cm_tabular_2027.xml", data);
 }
 
+/// A target's body.
+pub type Target = fn(&[u8]);
+
 /// Every target by name, for replaying saved inputs.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("claims_read", claims_read),
     ("check_pipeline", check_pipeline),
     ("code_lookup", code_lookup),

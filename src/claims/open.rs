@@ -135,9 +135,12 @@ fn open_stream<R: Read + Send + 'static>(
     }
 }
 
+/// An input with its first bytes read and put back in front.
+type Rejoined<R> = io::Chain<Cursor<Vec<u8>>, R>;
+
 /// Reads up to [`HEAD_LEN`] bytes and hands them back with a reader that
 /// yields them again, then the rest.
-fn read_head<R: Read>(mut input: R) -> io::Result<(Vec<u8>, io::Chain<Cursor<Vec<u8>>, R>)> {
+fn read_head<R: Read>(mut input: R) -> io::Result<(Vec<u8>, Rejoined<R>)> {
     let mut head = [0u8; HEAD_LEN];
     let mut n = 0;
     while n < head.len() {
