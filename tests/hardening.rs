@@ -432,6 +432,19 @@ fn missing_diagnosis_columns_list_the_columns_found_and_expected() {
 }
 
 #[test]
+fn a_missing_service_date_column_is_a_notice() {
+    let (code, doc) = json(&[&fixture("no_service_date.csv")]);
+    assert_eq!(code, 1, "the codes are still checked");
+    assert_eq!(
+        doc["summary"]["notices"][0],
+        "fixtures/hardening/no_service_date.csv: no service date column (service_date, dos, \
+         from_date, claim_start_date, clm_from_dt, ...): every claim is checked against the \
+         newest code set; name the column with --service-date-column or [columns] service_date"
+    );
+    assert_eq!(doc["diagnostics"][0]["rule_name"], "non-billable-code");
+}
+
+#[test]
 fn impossible_dates() {
     let file = fixture("dates.csv");
     let r = short(&[&file]);

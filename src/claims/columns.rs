@@ -505,6 +505,14 @@ impl Mapping {
         beyond: &[usize],
     ) -> Vec<String> {
         let mut notes = Vec::new();
+        if self.service_date.is_none() {
+            notes.push(
+                "no service date column (service_date, dos, from_date, claim_start_date, \
+                 clm_from_dt, ...): every claim is checked against the newest code set; name the \
+                 column with --service-date-column or [columns] service_date"
+                    .to_string(),
+            );
+        }
         let mut used = self.content_columns();
         used.extend(self.claim_id);
         used.sort_unstable();

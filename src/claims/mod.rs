@@ -13,7 +13,9 @@
 //! - [`columns`]: header aliases, overrides ([`ColumnMap`]), layout.
 //! - [`source`]: rows to claims (wide grouping, long grouping).
 //! - [`members`]: birth date and sex by member id.
-//! - [`values`]: claim type, code system, age from cell text.
+//! - [`values`]: claim type, code system, age, codes from cell text.
+//! - [`lookalike`]: invisible and look-alike characters in code cells.
+//! - [`open`]: files, stdin, gzip, and files that are not text.
 
 #[rustfmt::skip]
 mod aliases;
