@@ -225,9 +225,11 @@ impl<'m> ClaimReader<'m> {
         }
         if self.seen.forgotten() > 0 {
             out.push(format!(
-                "{name}: more than {GENERATION} claim ids: repeated lines of a claim are \
-                 recognised among the last {GENERATION} or more claims, so lines of one claim \
-                 that lie farther apart are checked, and counted, again"
+                "{name}: more than {} claim ids: lines that repeat a claim's diagnoses are \
+                 recognised within the latest {} claims or more, so lines of one claim that lie \
+                 farther apart than that are checked, and counted, again",
+                thousands(GENERATION),
+                thousands(GENERATION)
             ));
         }
         out
@@ -529,6 +531,19 @@ impl<'m> ClaimReader<'m> {
         self.stats.claim_events += 1;
         Some(Event::Claim(claim))
     }
+}
+
+/// `917,504`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Groups sorted column indices into runs of adjacent columns.
