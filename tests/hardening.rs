@@ -618,6 +618,26 @@ fn a_10_mib_field_is_skipped_as_a_malformed_row_and_reading_goes_on() {
 }
 
 #[test]
+fn a_header_line_over_the_limit_is_an_error() {
+    let dir = temp_dir();
+    let name = "x".repeat(5 * 1024 * 1024);
+    generated(dir.path(), "long_header.csv", &name, std::iter::empty());
+    let r = run_in(
+        dir.path(),
+        &["check", "--isolated", "-q", "long_header.csv"],
+    );
+    assert_eq!(r.code, 2);
+    assert!(
+        flat(&r.stderr).contains(
+            "long_header.csv: the header line is longer than 4 MiB, the most one line may hold \
+             (is a quote never closed?)"
+        ),
+        "{}",
+        &r.stderr[..r.stderr.len().min(2000)]
+    );
+}
+
+#[test]
 fn a_100000_column_header_is_read() {
     let dir = temp_dir();
     let mut header = String::from("claim_id,service_date,dx1");

@@ -409,9 +409,19 @@ impl<R: Read> RecordReader<R> {
     /// `terminated`: the last consumed byte is the record's line break
     /// (false when the input ended the record).
     fn finish_record(&mut self, terminated: bool) {
+        // A record that arrived whole in one read was never measured at a
+        // refill: the limit holds for it too.
+        if !self.skipping && self.pos - self.start > self.max_record {
+            self.begin_skip();
+        }
         if self.skipping {
-            self.lines.feed(&self.buf[self.start..self.pos]);
-            self.last_line = self.lines.line;
+            self.lines
+                .feed(self.buf.get(self.start..self.pos).unwrap_or_default());
+            // The record's last line is the one its line break ends (the
+            // last byte consumed, still in the buffer).
+            let last = self.pos.checked_sub(1).and_then(|i| self.buf.get(i));
+            let ends_line = terminated && last.is_some_and(|&b| is_term(b));
+            self.last_line = self.lines.line - u64::from(ends_line);
             self.content = (self.pos, self.pos);
             self.nend = 0;
             self.nout = 0;
@@ -836,12 +846,28 @@ mod tests {
         assert!(r.next_record().unwrap());
         assert_eq!(r.problem(), Some(RecordProblem::TooLong { limit: 2000 }));
         assert_eq!(r.len(), 0);
-        assert_eq!(r.line(), 2);
+        assert_eq!((r.line(), r.last_line()), (2, 3));
         assert!(r.next_record().unwrap());
         assert_eq!(r.field(0), Some(&b"3"[..]));
         assert_eq!(r.loc(1).map(|l| (l.line, l.column)), Some((4, 3)));
         assert!(r.buf.len() <= 8 * 1024 + INITIAL_BUF);
         assert!(!r.next_record().unwrap());
+    }
+
+    #[test]
+    fn the_limit_holds_for_records_read_whole() {
+        let mut data = b"a,b\n1,".to_vec();
+        data.extend(std::iter::repeat_n(b'x', 3000));
+        data.extend_from_slice(b"\n3,4\n");
+        let mut r = RecordReader::new(&data[..], 0, None).unwrap();
+        r.set_max_record_bytes(2000);
+        assert!(r.next_record().unwrap());
+        assert!(r.next_record().unwrap());
+        assert_eq!(r.problem(), Some(RecordProblem::TooLong { limit: 2000 }));
+        assert_eq!((r.len(), r.line(), r.last_line()), (0, 2, 2));
+        assert!(r.next_record().unwrap());
+        assert_eq!(r.field(0), Some(&b"3"[..]));
+        assert_eq!(r.loc(1).map(|l| (l.line, l.column)), Some((3, 3)));
     }
 
     #[test]
