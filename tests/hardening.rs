@@ -947,6 +947,46 @@ fn output_into_a_closed_pipe_ends_quietly() {
     }
 }
 
+/// Runs `dxlint ARGS 2>&1 | head -1` in bash; returns dxlint's exit code.
+#[cfg(unix)]
+fn into_head(dir: &Path, args: &str) -> i32 {
+    let bin = env!("CARGO_BIN_EXE_dxlint");
+    let script = format!("'{bin}' {args} 2>&1 | head -1 >/dev/null; exit ${{PIPESTATUS[0]}}");
+    let status = StdCommand::new("bash")
+        .current_dir(dir)
+        .args(["-c", &script])
+        .status()
+        .unwrap();
+    status.code().unwrap_or(-1)
+}
+
+#[cfg(unix)]
+#[test]
+fn stdout_and_stderr_into_a_closed_pipe_end_quietly() {
+    let dir = temp_dir();
+    let rows = (0..20_000).map(|i| format!("C{i},2025-11-03,Z53.2"));
+    generated(dir.path(), "big.csv", "claim_id,service_date,dx1", rows);
+    // The error about the missing file fills the first line; the rest of
+    // the run writes into a pipe nobody reads.
+    for format in ["short", "human", "json", "sarif"] {
+        for _ in 0..3 {
+            let code = into_head(
+                dir.path(),
+                &format!("check --isolated -f {format} missing.csv big.csv"),
+            );
+            assert_eq!(code, 0, "{format}");
+        }
+    }
+    let codes: Vec<String> = (0..400)
+        .map(|i| format!("Z{:02}.{}", i % 100, i % 10))
+        .collect();
+    // 0 when it stopped at the closed pipe, 1 when it wrote everything
+    // before (some of the codes do not exist); never a panic's 101.
+    let code = into_head(dir.path(), &format!("lookup {}", codes.join(" ")));
+    assert!(code == 0 || code == 1, "{code}");
+    assert_eq!(into_head(dir.path(), "rules"), 0);
+}
+
 #[test]
 fn config_errors_point_into_the_toml() {
     let cases = [

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use crate::claims::{ClaimReader, ColumnMap, Event, InputOptions, Members, open_input};
 use crate::cli::args::{CheckArgs, ColorChoice};
-use crate::cli::{ExitCode, Failure, load_catalog, load_codesets, load_config};
+use crate::cli::{ExitCode, Failure, load_catalog, load_codesets, load_config, to_stderr};
 use crate::codeset::registry::CodeSets;
 use crate::config::parse_claim_type;
 use crate::engine::diagnostic::{Diagnostic, Severity};
@@ -154,7 +154,7 @@ fn check_file(
         Ok(r) => r,
         Err(e) => {
             fs.error = Some(e.to_string());
-            eprintln!("{:?}", miette::Report::new(e));
+            to_stderr(format_args!("{:?}", miette::Report::new(e)));
             return Ok(fs);
         }
     };
@@ -162,13 +162,13 @@ fn check_file(
         Ok(r) => r,
         Err(e) => {
             fs.error = Some(e.to_string());
-            eprintln!("{:?}", miette::Report::new(e));
+            to_stderr(format_args!("{:?}", miette::Report::new(e)));
             return Ok(fs);
         }
     };
     files.set_headers(id, reader.headers().to_vec());
     if verbose {
-        eprintln!("{display}: {}", reader.mapping().describe());
+        to_stderr(format_args!("{display}: {}", reader.mapping().describe()));
     }
     let mut found: Vec<Diagnostic> = Vec::new();
     while let Some(event) = reader.next_event() {
@@ -193,7 +193,7 @@ fn check_file(
     // events early: the file counts as unreadable, after what was read.
     if let Some(e) = reader.take_error() {
         fs.error = Some(e.to_string());
-        eprintln!("{:?}", miette::Report::new(e));
+        to_stderr(format_args!("{:?}", miette::Report::new(e)));
     }
     summary.notices.extend(reader.notices());
     let stats = reader.stats();
