@@ -260,7 +260,7 @@ fn report_member_rows(
     let mut note = format!(
         "member files: {} rows read, {} used, {rejected} rejected",
         members.rows_read(),
-        members.rows_read() - rejected
+        members.rows_read().saturating_sub(rejected)
     );
     if rejected > reported {
         note.push_str(&format!(" (the first {reported} are reported)"));
