@@ -1201,4 +1201,46 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn a_data_row_is_told_from_a_header() {
+        let h = |names: &[&str]| headers(names);
+        assert_eq!(
+            looks_like_data(&h(&["C1", "2025-11-03", "E11.9", "I10"])).as_deref(),
+            Some("field 2 is a date, fields 3 and 4 are shaped like diagnosis codes")
+        );
+        assert_eq!(
+            looks_like_data(&h(&["1001", "42", "x"])).as_deref(),
+            Some("fields 1 and 2 are numbers")
+        );
+        assert_eq!(looks_like_data(&h(&["claim", "dx1", "dos", "notes"])), None);
+        assert_eq!(
+            looks_like_data(&h(&["id", "1"])).as_deref(),
+            Some("field 2 is a number")
+        );
+        assert_eq!(looks_like_data(&h(&[])), None);
+    }
+
+    #[test]
+    fn ignored_columns_are_noted() {
+        let m = detect(&[
+            "claim_id", "dos", "dx1", "DX_1", "diag2", "dx2", "dx1000", "dx1001",
+        ]);
+        assert_eq!(
+            m.notes(),
+            [
+                "the header names \"dx1\" in columns 3 and 4: column 3 is read and column 4 is ignored",
+                "column 6 \"dx2\" is ignored: column 5 \"diag2\" has the same number",
+                "column 7 \"dx1000\" and 1 more are numbered above 999 and not read",
+            ]
+        );
+        let m = detect(&["claim_id", "dx1"]);
+        assert_eq!(m.notes().len(), 1);
+        assert!(m.notes()[0].starts_with("no service date column"));
+        let clean = detect(&["claim_id", "service_date", "dx1", "notes", "notes"]);
+        assert!(
+            clean.notes().is_empty(),
+            "duplicates of unread columns do not matter"
+        );
+    }
 }

@@ -191,3 +191,53 @@ pub fn malformed<R: Read>(
         source_line,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(size_text(4 * 1024 * 1024), "4 MiB");
+        assert_eq!(size_text(8 * 1024), "8 KiB");
+        assert_eq!(size_text(320), "320 bytes");
+    }
+
+    #[test]
+    fn binary_starts() {
+        assert_eq!(
+            binary_head(b"claim_id,dx1\n1,A\x00\n"),
+            None,
+            "a NUL in a row"
+        );
+        let (what, _) = binary_head(b"\x7fELF\x02\x01\x01\x00\x00\n").unwrap();
+        assert!(what.starts_with("the file holds binary data"), "{what}");
+        let (what, _) = binary_head(b"c\x00l\x00a\x00i\x00m\x00\n\x00").unwrap();
+        assert!(what.contains("UTF-16"), "{what}");
+        let mut mostly_nul = b"a,b\n".to_vec();
+        mostly_nul.extend(std::iter::repeat_n(0u8, 100));
+        assert!(binary_head(&mostly_nul).is_some());
+        assert_eq!(binary_head(b""), None);
+    }
+
+    #[test]
+    fn field_faults_name_the_byte() {
+        let data = b"a,b\nJos\xe9,x\x00y\n";
+        let mut r = RecordReader::new(&data[..], 0, None).unwrap();
+        assert!(r.next_record().unwrap() && r.next_record().unwrap());
+        r.decode();
+        let (loc, why) = field_str(&r, 0).unwrap_err();
+        assert_eq!((loc.line, loc.column), (2, 1));
+        assert!(
+            why.starts_with("the field is not valid UTF-8 (byte 0xE9 at byte 4)"),
+            "{why}"
+        );
+        let (loc, why) = field_str(&r, 1).unwrap_err();
+        assert_eq!(loc.column, 6);
+        assert!(
+            why.starts_with("the field holds a NUL byte (at byte 2)"),
+            "{why}"
+        );
+        assert_eq!(field_str(&r, 2), Ok(""), "no such field");
+    }
+}
