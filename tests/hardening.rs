@@ -337,6 +337,38 @@ fn gzip_files_are_read_directly() {
 }
 
 #[test]
+fn a_truncated_gzip_file_fails_after_the_rows_it_had() {
+    use flate2::Compression;
+    use flate2::write::GzEncoder;
+    let mut text = String::from("claim_id,service_date,dx1\n");
+    for i in 0..2000 {
+        text.push_str(&format!("T{i},2025-11-03,E11.9\n"));
+    }
+    let mut gz = GzEncoder::new(Vec::new(), Compression::default());
+    gz.write_all(text.as_bytes()).unwrap();
+    let gz = gz.finish().unwrap();
+    let dir = temp_dir();
+    std::fs::write(dir.path().join("cut.csv.gz"), &gz[..gz.len() / 2]).unwrap();
+    let r = run_in(
+        dir.path(),
+        &["check", "--isolated", "-f", "json", "cut.csv.gz"],
+    );
+    assert_eq!(r.code, 2);
+    let doc: Value = serde_json::from_str(&r.stdout).unwrap();
+    let file = &doc["summary"]["files"][0];
+    let read = file["rows_read"].as_u64().unwrap();
+    assert!(read > 0 && read < 2000, "{file}");
+    assert_eq!(read, file["rows_checked"].as_u64().unwrap());
+    assert_eq!(
+        file["error"],
+        format!(
+            "cut.csv.gz:{}: reading failed: incomplete deflate stream",
+            read + 2
+        )
+    );
+}
+
+#[test]
 fn directories_and_missing_files_fail_after_the_others_are_checked() {
     let (code, doc) = json(&[
         "fixtures/hardening",
