@@ -149,6 +149,25 @@ fn a_byte_order_mark_is_not_part_of_the_first_column() {
 }
 
 #[test]
+fn a_header_repeated_mid_file_is_a_rejected_row() {
+    let file = fixture("joined.csv");
+    let r = short(&[&file]);
+    assert_eq!(
+        lines(&r.stdout),
+        [
+            format!("{file}:2:21: {NON_BILLABLE_Z532}"),
+            format!(
+                "{file}:3:1: error[DX001 malformed-row] the row repeats the header line (were \
+                 files joined together?)"
+            ),
+        ],
+        "the second copy's B1 row repeats B1 and is not reported twice"
+    );
+    let (_, doc) = json(&[&file]);
+    assert_eq!(accounting(&doc, 0), (3, 2, 1));
+}
+
+#[test]
 fn crlf_lf_and_lone_cr_line_ends_count_as_lines() {
     let r = short(&[&fixture("line_endings.csv")]);
     let file = fixture("line_endings.csv");

@@ -280,10 +280,28 @@ impl<'m> ClaimReader<'m> {
         if let Some(fault) = shape_fault(&self.rec, self.headers.len()) {
             return Some(self.reject(fault));
         }
+        if self.repeats_header() {
+            let reason = "the row repeats the header line (were files joined together?)";
+            return Some(self.reject((self.rec.row_loc(), reason.to_string())));
+        }
         match self.mapping.layout {
             Layout::Wide => self.wide_row(),
             Layout::Long => self.long_row(),
         }
+    }
+
+    /// True when the current row is the header again, as when exports are
+    /// concatenated (a byte-order mark or spaces before it do not matter).
+    fn repeats_header(&self) -> bool {
+        let same = |i: usize| {
+            let field = self.rec.field(i).map(trim).unwrap_or_default();
+            let field = field
+                .strip_prefix(b"\xef\xbb\xbf".as_slice())
+                .unwrap_or(field);
+            let header = self.headers.get(i).map_or("", |h| h);
+            trim(field) == header.as_bytes()
+        };
+        !self.headers.is_empty() && same(0) && (1..self.headers.len()).all(same)
     }
 
     fn reject(&mut self, fault: RowFault) -> Event {
