@@ -178,7 +178,9 @@ pub fn load_codeset(name: &str, data: &[u8]) {
     if std::fs::write(&path, data).is_err() {
         return;
     }
-    let Ok(version) = Version::load(&path) else {
+    let loaded = Version::load(&path);
+    let _ = std::fs::remove_file(&path);
+    let Ok(version) = loaded else {
         return;
     };
     let _ = version.label();
