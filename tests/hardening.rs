@@ -240,8 +240,8 @@ fn invalid_utf8_in_a_column_that_is_read_rejects_the_row() {
         lines(&r.stdout),
         [
             format!(
-                "{file}:3:19: error[DX001 malformed-row] the field is not valid UTF-8 (byte 0xE9 \
-                 at byte 3): is the file Latin-1 or Windows-1252? Save it as UTF-8"
+                "{file}:3:19: error[DX001 malformed-row] the field is not valid UTF-8 (at byte \
+                 3): is the file Latin-1 or Windows-1252? Save it as UTF-8"
             ),
             format!("{file}:4:18: {NON_BILLABLE_Z532}"),
         ],
@@ -259,8 +259,8 @@ fn latin1_text_is_read_where_it_does_not_matter() {
         lines(&r.stdout),
         [
             format!(
-                "{file}:3:10: error[DX001 malformed-row] the field is not valid UTF-8 (byte 0xB3 \
-                 at byte 10): is the file Latin-1 or Windows-1252? Save it as UTF-8"
+                "{file}:3:10: error[DX001 malformed-row] the field is not valid UTF-8 (at byte \
+                 10): is the file Latin-1 or Windows-1252? Save it as UTF-8"
             ),
             format!("{file}:4:19: {NON_BILLABLE_Z532}"),
         ]

@@ -148,22 +148,14 @@ pub fn field_str<R: Read>(rec: &RecordReader<R>, i: usize) -> Result<&str, RowFa
                 ),
             )),
         },
-        Some(Err(offset)) => {
-            let byte = rec
-                .field(i)
-                .map(super::values::trim)
-                .and_then(|t| t.get(offset))
-                .copied()
-                .unwrap_or(0);
-            Err((
-                loc(),
-                format!(
-                    "the field is not valid UTF-8 (byte 0x{byte:02X} at byte {}): is the file \
-                     Latin-1 or Windows-1252? Save it as UTF-8",
-                    offset + 1
-                ),
-            ))
-        }
+        Some(Err(offset)) => Err((
+            loc(),
+            format!(
+                "the field is not valid UTF-8 (at byte {}): is the file Latin-1 or \
+                 Windows-1252? Save it as UTF-8",
+                offset + 1
+            ),
+        )),
     }
 }
 
@@ -229,7 +221,7 @@ mod tests {
         let (loc, why) = field_str(&r, 0).unwrap_err();
         assert_eq!((loc.line, loc.column), (2, 1));
         assert!(
-            why.starts_with("the field is not valid UTF-8 (byte 0xE9 at byte 4)"),
+            why.starts_with("the field is not valid UTF-8 (at byte 4)"),
             "{why}"
         );
         let (loc, why) = field_str(&r, 1).unwrap_err();
