@@ -390,7 +390,10 @@ fn long_layout_orders_by_sequence_and_reports_problems() {
     assert_eq!(
         m,
         [
-            ((6, 4, 1, 1), "the sequence \"x\" is not a whole number"),
+            (
+                (6, 4, 1, 1),
+                "the sequence is not a whole number; rows are ordered by it"
+            ),
             (
                 (10, 1, 0, 0),
                 "the claim id is empty; rows are grouped into claims by it"
@@ -590,7 +593,8 @@ fn unclosed_quote_at_end_of_file() {
     assert_eq!(at(&r.malformed[0].loc).1, 3);
     assert_eq!(
         r.malformed[0].reason,
-        "the quote opened in this field is never closed"
+        "the quote opened in this field is never closed: the row runs to the end of the file, \
+         taking in lines 3 to 4"
     );
 }
 
@@ -644,6 +648,7 @@ fn overrides_name_columns_and_set_the_claim_type() {
         columns,
         default_claim_type: Some(ClaimType::Professional),
         keep_source_lines: false,
+        max_record_bytes: None,
     };
     let r = read_with("claims.tsv", &opts, None);
     let t1 = claim(&r, "T1")[0];

@@ -236,6 +236,7 @@ fn human_output_points_at_the_cell_with_the_real_line_number() {
         "human",
         "--color",
         "never",
+        "--no-redact",
         "fixtures/example/claims.csv",
     ]);
     assert!(
@@ -532,7 +533,7 @@ fn runtime_codeset_joins_by_fiscal_year() {
     );
     assert_eq!(
         ds[0]["message"],
-        "I10 is not valid on the service date 2026-11-01: it is listed in FY2026 but not in FY2027"
+        "I10 is not valid on the claim's service date (FY2027): it is listed in FY2026 but not in FY2027"
     );
     assert!(
         doc["summary"]["code_sets_used"][0]

@@ -16,9 +16,8 @@ use super::rows::{RowFault, field_str};
 use super::staged::RecordView;
 use super::values::{
     claim_type_from_bill_type, claim_type_from_ccw, claim_type_from_text, code_system_from_text,
-    parse_age, poa_value,
+    parse_age, parse_code, poa_value,
 };
-use crate::codeset::code::CodeKey;
 use crate::date::{Date, DateError};
 
 /// Everything needed to read one row, borrowed from the claim reader.
@@ -220,7 +219,7 @@ impl<V: RecordView + ?Sized> RowCtx<'_, V> {
             code: Cell {
                 loc: self.loc(col.code),
                 raw: text.to_string(),
-                value: CodeKey::parse(text),
+                value: parse_code(text),
             },
             role,
             position,
@@ -320,7 +319,7 @@ impl<V: RecordView + ?Sized> RowCtx<'_, V> {
 
 /// Two cells hold the same code (normalised), or the same text.
 pub fn same_code(a: &str, b: &str) -> bool {
-    match (CodeKey::parse(a), CodeKey::parse(b)) {
+    match (parse_code(a), parse_code(b)) {
         (Ok(x), Ok(y)) => x == y,
         _ => a.eq_ignore_ascii_case(b),
     }

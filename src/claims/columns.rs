@@ -18,6 +18,7 @@
 //! [`DxSeries::first_repeats_lead`]). On a row where it differs, it is
 //! position 2 and the numbered columns shift by one.
 
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::sync::Arc;
 
@@ -25,6 +26,8 @@ use serde::Deserialize;
 
 use super::aliases::*;
 use super::error::InputError;
+use crate::codeset::code::CodeKey;
+use crate::date::Date;
 
 /// How diagnoses are laid out in a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
@@ -139,6 +142,9 @@ pub struct Mapping {
     /// Long: the POA column.
     pub poa: Option<usize>,
     headers: Vec<Arc<str>>,
+    /// Header columns that are not read although their names say they
+    /// should be (see [`Mapping::notes`]).
+    notes: Vec<String>,
 }
 
 /// Lower case, letters and digits only: `Diagnosis_Code-1` -> `diagnosiscode1`.
@@ -149,19 +155,91 @@ pub fn normalize(name: &str) -> String {
         .collect()
 }
 
+/// `3 and 4`, `3, 4 and 9` (1-based column numbers).
+fn numbers(cols: &[usize]) -> String {
+    let names: Vec<String> = cols.iter().map(|c| (c + 1).to_string()).collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        Some((last, _)) => last.clone(),
+        None => String::new(),
+    }
+}
+
+/// Whether a header line is really a data row: returns which fields look
+/// like data (a date, a diagnosis code, a number), never their content.
+/// Only asked once the header's names could not be mapped.
+pub fn looks_like_data(headers: &[Arc<str>]) -> Option<String> {
+    let mut dates = Vec::new();
+    let mut codes = Vec::new();
+    let mut numbers_found = Vec::new();
+    let mut filled = 0usize;
+    for (i, h) in headers.iter().enumerate() {
+        let t = h.trim();
+        if t.is_empty() {
+            continue;
+        }
+        filled += 1;
+        let b = t.as_bytes();
+        let code_shaped = CodeKey::parse(t).is_ok()
+            && (t.contains('.')
+                || (b.len() >= 3
+                    && b.get(1..3)
+                        .is_some_and(|d| d.iter().all(u8::is_ascii_digit))));
+        if Date::parse(t).is_ok() {
+            dates.push(i + 1);
+        } else if code_shaped {
+            codes.push(i + 1);
+        } else if t
+            .trim_start_matches(['-', '+'])
+            .bytes()
+            .all(|c| c.is_ascii_digit() || c == b'.')
+            && t.bytes().any(|c| c.is_ascii_digit())
+        {
+            numbers_found.push(i + 1);
+        }
+    }
+    let mostly_numbers = filled > 0 && numbers_found.len() * 2 >= filled;
+    if dates.is_empty() && codes.is_empty() && !mostly_numbers {
+        return None;
+    }
+    let list = |cols: &[usize]| numbers(&cols.iter().map(|c| c - 1).collect::<Vec<_>>());
+    let mut parts = Vec::new();
+    let mut describe = |cols: &[usize], one: &str, many: &str| {
+        let cols = &cols[..cols.len().min(5)];
+        match cols.len() {
+            0 => {}
+            1 => parts.push(format!("field {} {one}", list(cols))),
+            _ => parts.push(format!("fields {} {many}", list(cols))),
+        }
+    };
+    describe(&dates, "is a date", "are dates");
+    describe(
+        &codes,
+        "is shaped like a diagnosis code",
+        "are shaped like diagnosis codes",
+    );
+    describe(&numbers_found, "is a number", "are numbers");
+    Some(parts.join(", "))
+}
+
 /// Largest column number taken as a diagnosis number (`dx999`).
 const MAX_NUMBER: u32 = 999;
 
-/// Splits `dx12poa` into (`dx`, 12, `poa`) at the last run of digits.
+/// Splits `dx12poa` into (`dx`, 12, `poa`) at the last run of digits. A
+/// number too large for `u32` comes back as `u32::MAX`.
 fn split_number(norm: &str) -> Option<(&str, u32, &str)> {
     let bytes = norm.as_bytes();
     let end = bytes.iter().rposition(u8::is_ascii_digit)? + 1;
-    let start = bytes[..end]
+    let start = bytes
+        .get(..end)?
         .iter()
         .rposition(|b| !b.is_ascii_digit())
         .map_or(0, |i| i + 1);
-    let n: u32 = norm.get(start..end)?.parse().ok()?;
-    (n <= MAX_NUMBER && start > 0).then(|| (&norm[..start], n, &norm[end..]))
+    let n: u32 = norm.get(start..end)?.parse().unwrap_or(u32::MAX);
+    if start == 0 {
+        return None;
+    }
+    Some((norm.get(..start)?, n, norm.get(end..)?))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -239,27 +317,31 @@ fn find(
         })
 }
 
-/// Numbered columns of one kind, by number (first header wins a number).
+/// Numbered columns of one kind, by number (first header wins a number;
+/// later headers with the same number are kept aside to be reported).
 #[derive(Default)]
 struct NumberedCols {
-    cols: Vec<(u32, usize)>,
+    cols: BTreeMap<u32, usize>,
+    /// (column kept, column ignored) for numbers given twice.
+    ignored: Vec<(usize, usize)>,
 }
 
 impl NumberedCols {
     fn add(&mut self, n: u32, idx: usize) {
-        if !self.cols.iter().any(|&(m, _)| m == n) {
-            self.cols.push((n, idx));
+        match self.cols.get(&n) {
+            Some(&kept) => self.ignored.push((kept, idx)),
+            None => {
+                self.cols.insert(n, idx);
+            }
         }
     }
 
     fn get(&self, n: u32) -> Option<usize> {
-        self.cols.iter().find(|&&(m, _)| m == n).map(|&(_, i)| i)
+        self.cols.get(&n).copied()
     }
 
     fn sorted(&self) -> Vec<(u32, usize)> {
-        let mut v = self.cols.clone();
-        v.sort_unstable();
-        v
+        self.cols.iter().map(|(&n, &i)| (n, i)).collect()
     }
 }
 
@@ -322,11 +404,17 @@ impl Mapping {
         let mut ext_version = NumberedCols::default();
         let mut rfv = NumberedCols::default();
         let mut rfv_version = NumberedCols::default();
+        let mut beyond: Vec<usize> = Vec::new();
         for (i, norm) in norms.iter().enumerate() {
             let Some((prefix, n, suffix)) = split_number(norm) else {
                 continue;
             };
-            let target = match classify_numbered(prefix, suffix) {
+            let kind = classify_numbered(prefix, suffix);
+            if kind.is_some() && n > MAX_NUMBER {
+                beyond.push(i);
+                continue;
+            }
+            let target = match kind {
                 Some(Numbered::Dx) => &mut dx,
                 Some(Numbered::DxPoa) => &mut dx_poa,
                 Some(Numbered::DxVersion) => &mut dx_version,
@@ -386,10 +474,112 @@ impl Mapping {
             code: one(CODE),
             poa: one(LONG_POA),
             headers: headers.to_vec(),
+            notes: Vec::new(),
         };
         m.apply(file, &norms, overrides)?;
         m.check(file)?;
+        let numbered_twice: Vec<(usize, usize)> = [
+            &dx,
+            &dx_poa,
+            &dx_version,
+            &ext,
+            &ext_poa,
+            &ext_version,
+            &rfv,
+            &rfv_version,
+        ]
+        .iter()
+        .flat_map(|c| c.ignored.iter().copied())
+        .collect();
+        m.notes = m.column_notes(&norms, &numbered_twice, &beyond);
         Ok(m)
+    }
+
+    /// Says which columns are ignored: a name given to several columns
+    /// (the first is read, or the one a setting names exactly), two
+    /// spellings of one diagnosis number, numbers above [`MAX_NUMBER`].
+    fn column_notes(
+        &self,
+        norms: &[String],
+        numbered_twice: &[(usize, usize)],
+        beyond: &[usize],
+    ) -> Vec<String> {
+        let mut notes = Vec::new();
+        if self.service_date.is_none() {
+            notes.push(
+                "no service date column (service_date, dos, from_date, claim_start_date, \
+                 clm_from_dt, ...): every claim is checked against the newest code set; name the \
+                 column with --service-date-column or [columns] service_date"
+                    .to_string(),
+            );
+        }
+        let mut used = self.content_columns();
+        used.extend(self.claim_id);
+        used.sort_unstable();
+        used.dedup();
+        let is_used = |i: usize| used.binary_search(&i).is_ok();
+        let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, n) in norms.iter().enumerate() {
+            if !n.is_empty() {
+                by_name.entry(n.as_str()).or_default().push(i);
+            }
+        }
+        let header = |i: usize| self.headers.get(i).map_or("", |h| h);
+        for &u in &used {
+            let Some(same) = norms.get(u).and_then(|n| by_name.get(n.as_str())) else {
+                continue;
+            };
+            let ignored: Vec<usize> = same.iter().copied().filter(|&j| !is_used(j)).collect();
+            if ignored.is_empty() {
+                continue;
+            }
+            let mut cols: Vec<usize> = ignored.clone();
+            cols.push(u);
+            cols.sort_unstable();
+            let list = numbers(&cols);
+            let rest = if ignored.len() == 1 {
+                format!("column {} is ignored", ignored[0] + 1)
+            } else {
+                "the others are ignored".to_string()
+            };
+            notes.push(format!(
+                "the header names {:?} in columns {list}: column {} is read and {rest}",
+                header(u),
+                u + 1
+            ));
+        }
+        for &(kept, ignored) in numbered_twice {
+            if norms.get(kept) == norms.get(ignored) || is_used(ignored) {
+                continue;
+            }
+            notes.push(format!(
+                "column {} {:?} is ignored: column {} {:?} has the same number",
+                ignored + 1,
+                header(ignored),
+                kept + 1,
+                header(kept)
+            ));
+        }
+        if let Some(&first) = beyond.first() {
+            let more = match beyond.len() {
+                1 => String::new(),
+                2 => " and 1 more".to_string(),
+                n => format!(" and {} more", n - 1),
+            };
+            notes.push(format!(
+                "column {} {:?}{more} {} numbered above {MAX_NUMBER} and not read",
+                first + 1,
+                header(first),
+                if beyond.len() == 1 { "is" } else { "are" }
+            ));
+        }
+        notes
+    }
+
+    /// Columns that are not read although their names say what they hold,
+    /// as sentences for a notice (e.g. a name that two columns share).
+    pub fn notes(&self) -> &[String] {
+        &self.notes
     }
 
     /// Applies the user's overrides on top of what was detected.
@@ -1010,5 +1200,47 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_data_row_is_told_from_a_header() {
+        let h = |names: &[&str]| headers(names);
+        assert_eq!(
+            looks_like_data(&h(&["C1", "2025-11-03", "E11.9", "I10"])).as_deref(),
+            Some("field 2 is a date, fields 3 and 4 are shaped like diagnosis codes")
+        );
+        assert_eq!(
+            looks_like_data(&h(&["1001", "42", "x"])).as_deref(),
+            Some("fields 1 and 2 are numbers")
+        );
+        assert_eq!(looks_like_data(&h(&["claim", "dx1", "dos", "notes"])), None);
+        assert_eq!(
+            looks_like_data(&h(&["id", "1"])).as_deref(),
+            Some("field 2 is a number")
+        );
+        assert_eq!(looks_like_data(&h(&[])), None);
+    }
+
+    #[test]
+    fn ignored_columns_are_noted() {
+        let m = detect(&[
+            "claim_id", "dos", "dx1", "DX_1", "diag2", "dx2", "dx1000", "dx1001",
+        ]);
+        assert_eq!(
+            m.notes(),
+            [
+                "the header names \"dx1\" in columns 3 and 4: column 3 is read and column 4 is ignored",
+                "column 6 \"dx2\" is ignored: column 5 \"diag2\" has the same number",
+                "column 7 \"dx1000\" and 1 more are numbered above 999 and not read",
+            ]
+        );
+        let m = detect(&["claim_id", "dx1"]);
+        assert_eq!(m.notes().len(), 1);
+        assert!(m.notes()[0].starts_with("no service date column"));
+        let clean = detect(&["claim_id", "service_date", "dx1", "notes", "notes"]);
+        assert!(
+            clean.notes().is_empty(),
+            "duplicates of unread columns do not matter"
+        );
     }
 }

@@ -23,6 +23,36 @@ pub enum InputError {
         line: u64,
         source: io::Error,
     },
+    /// The input is not delimited text: an archive, a workbook, a binary
+    /// file, UTF-16 text.
+    #[diagnostic(code(dxlint::input::not_text))]
+    NotText {
+        file: String,
+        /// What it is instead, e.g. "the file is a zip archive ...".
+        what: String,
+        #[help]
+        help: String,
+    },
+    /// The first line is a data row, not a header: the columns have no names.
+    /// `evidence` says which fields look like data, never what they hold.
+    #[diagnostic(
+        code(dxlint::input::no_header),
+        help(
+            "add a header line naming the columns, e.g. claim_id,service_date,dx1,dx2; names dxlint \
+             does not recognise are then mapped with --claim-id-column, --service-date-column and \
+             --dx-columns, or in [columns] in dxlint.toml"
+        )
+    )]
+    NoHeader { file: String, evidence: String },
+    /// The header line cannot be read as a record. Its cells are not
+    /// listed: when the quoting is broken they may be data.
+    #[diagnostic(
+        code(dxlint::input::header),
+        help(
+            "the first line must name the columns, separated by the delimiter, with quotes closed"
+        )
+    )]
+    BadHeader { file: String, reason: String },
     /// The file has no header line.
     #[diagnostic(
         code(dxlint::input::empty),
@@ -38,7 +68,14 @@ pub enum InputError {
     )]
     NoDiagnosisColumn { file: String, found: Vec<String> },
     /// A column named in the configuration is not in the header.
-    #[diagnostic(code(dxlint::input::unknown_column))]
+    #[diagnostic(
+        code(dxlint::input::unknown_column),
+        help(
+            "names given in [columns] in dxlint.toml or with --claim-id-column, \
+             --service-date-column and --dx-columns must be in the file's header (case, spaces \
+             and punctuation are ignored)"
+        )
+    )]
     UnknownColumn {
         file: String,
         setting: &'static str,
@@ -68,6 +105,9 @@ impl InputError {
         match self {
             InputError::Open { path, .. } => path,
             InputError::Read { file, .. }
+            | InputError::NotText { file, .. }
+            | InputError::NoHeader { file, .. }
+            | InputError::BadHeader { file, .. }
             | InputError::Empty { file }
             | InputError::NoDiagnosisColumn { file, .. }
             | InputError::UnknownColumn { file, .. }
@@ -101,6 +141,13 @@ impl fmt::Display for InputError {
             InputError::Read { file, line, source } => {
                 write!(f, "{file}:{line}: reading failed: {source}")
             }
+            InputError::NotText { file, what, .. } => write!(f, "{file}: {what}"),
+            InputError::NoHeader { file, evidence } => write!(
+                f,
+                "{file}: the first line looks like data, not a header ({evidence}); dxlint reads \
+                 the column names from the first line"
+            ),
+            InputError::BadHeader { file, reason } => write!(f, "{file}: {reason}"),
             InputError::Empty { file } => write!(f, "{file}: the file is empty (no header line)"),
             InputError::NoDiagnosisColumn { file, found } => {
                 write!(

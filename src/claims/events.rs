@@ -35,9 +35,10 @@ pub enum Event {
 /// Every data row (the header excluded) is counted once in `rows_read`, and
 /// `rows_read == rows_checked + rows_rejected` always holds:
 /// - `rows_rejected`: rows reported as [`MalformedRow`] (wrong field count,
-///   unclosed quote, invalid UTF-8 in a column that is read, a record over
-///   the size limit, a long-layout row without claim id or with an unreadable
-///   sequence, or past a claim's 1,000th diagnosis). One event per row.
+///   unclosed quote, invalid UTF-8 or a NUL byte in a column that is read,
+///   a record over the size limit, a repeat of the header line, a
+///   long-layout row without claim id or with an unreadable sequence, or
+///   past a claim's 1,000th diagnosis). One event per row.
 /// - `rows_checked`: every other row. Its content reached the engine in a
 ///   claim, or repeats content already emitted for its claim
 ///   (`rows_repeated`, a subset), or belongs to an ICD-9 claim, which is

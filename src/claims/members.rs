@@ -16,7 +16,7 @@ use super::columns::{BIRTH_OR_SEX_ALIASES, MEMBER_ID_ALIASES, member_file_column
 use super::error::InputError;
 use super::events::MalformedRow;
 use super::reader::RecordReader;
-use super::rows::{field_str, header_names, is_blank, malformed, shape_fault};
+use super::rows::{binary_head, field_str, header_names, is_blank, malformed, shape_fault};
 use crate::date::{Date, DateError};
 
 /// How many malformed member rows are kept for reporting (all are counted).
@@ -89,6 +89,13 @@ impl Members {
             source,
         };
         let mut rec = RecordReader::new(input, file, None).map_err(|e| read_err(1, e))?;
+        if let Some((what, help)) = binary_head(rec.peek()) {
+            return Err(InputError::NotText {
+                file: name.to_string(),
+                what,
+                help,
+            });
+        }
         if !rec.next_record().map_err(|e| read_err(1, e))? {
             return Err(InputError::Empty {
                 file: name.to_string(),

@@ -13,7 +13,9 @@
 //! - [`columns`]: header aliases, overrides ([`ColumnMap`]), layout.
 //! - [`source`]: rows to claims (wide grouping, long grouping).
 //! - [`members`]: birth date and sex by member id.
-//! - [`values`]: claim type, code system, age from cell text.
+//! - [`values`]: claim type, code system, age, codes from cell text.
+//! - [`lookalike`]: invisible and look-alike characters in code cells.
+//! - [`open`]: files, stdin, gzip, and files that are not text.
 
 #[rustfmt::skip]
 mod aliases;
@@ -24,6 +26,7 @@ pub mod error;
 pub mod events;
 pub mod hash;
 mod long;
+pub mod lookalike;
 pub mod members;
 pub mod open;
 pub mod reader;

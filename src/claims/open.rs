@@ -1,6 +1,12 @@
 //! Opening an input by path: `-` is standard input, and gzip is recognised
 //! by its magic bytes (so `claims.csv.gz` and a gzip stream on stdin both
 //! read as plain text). The readers stream; nothing is loaded whole.
+//!
+//! Files that are not delimited text but are often mistaken for it (zip
+//! archives and `.xlsx` workbooks, old Excel workbooks, other compressors,
+//! PDF, Parquet, SQLite, UTF-16 and UTF-32 text) are recognised by their
+//! first bytes and refused with an error that says what the file is and
+//! how to get a CSV out of it, instead of a page of malformed rows.
 
 use std::fs::File;
 use std::io::{self, Cursor, Read};
@@ -10,6 +16,76 @@ use flate2::read::MultiGzDecoder;
 use super::error::InputError;
 
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+/// How many leading bytes are read to recognise a format.
+const HEAD_LEN: usize = 16;
+
+/// What the first bytes of an input say it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sniffed {
+    Gzip,
+    /// Anything else: read as delimited text.
+    Text,
+    /// A known format that is not delimited text: what it is, and how to
+    /// get a CSV from it.
+    Other {
+        what: &'static str,
+        help: &'static str,
+    },
+}
+
+const UNICODE_HELP: &str = "convert it to UTF-8 first, e.g. `iconv -f UTF-16 -t UTF-8 in.csv > out.csv` \
+     (use UTF-32 for UTF-32 files), or export it again as UTF-8";
+const SHEET_HELP: &str = "save the sheet as \"CSV UTF-8\" and check that file";
+const COMPRESSED_HELP: &str =
+    "decompress it first, or compress it with gzip, which dxlint reads directly";
+
+/// Recognises a format from the first bytes of an input (up to 16).
+pub fn sniff(head: &[u8]) -> Sniffed {
+    let other = |what, help| Sniffed::Other { what, help };
+    let starts = |magic: &[u8]| head.starts_with(magic);
+    if starts(&GZIP_MAGIC) {
+        Sniffed::Gzip
+    } else if starts(b"PK\x03\x04") || starts(b"PK\x05\x06") || starts(b"PK\x07\x08") {
+        other(
+            "a zip archive (an .xlsx workbook is one too), not delimited text",
+            "extract the CSV from the archive, or save the sheet as \"CSV UTF-8\"",
+        )
+    } else if starts(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1") {
+        other(
+            "an Excel 97-2003 workbook (or another OLE document), not delimited text",
+            SHEET_HELP,
+        )
+    } else if starts(b"BZh") && head.get(3).is_some_and(|b| (b'1'..=b'9').contains(b)) {
+        other("bzip2-compressed", COMPRESSED_HELP)
+    } else if starts(b"\xfd7zXZ\x00") {
+        other("xz-compressed", COMPRESSED_HELP)
+    } else if starts(b"\x28\xb5\x2f\xfd") {
+        other("zstd-compressed", COMPRESSED_HELP)
+    } else if starts(b"7z\xbc\xaf\x27\x1c") {
+        other("a 7-Zip archive, not delimited text", COMPRESSED_HELP)
+    } else if starts(b"%PDF-") {
+        other(
+            "a PDF document, not delimited text",
+            "export the claims from their source system as CSV",
+        )
+    } else if starts(b"PAR1") {
+        other(
+            "a Parquet file, not delimited text",
+            "export it as CSV, e.g. with DuckDB: COPY (SELECT * FROM 'in.parquet') TO 'out.csv'",
+        )
+    } else if starts(b"SQLite format 3\x00") {
+        other(
+            "an SQLite database, not delimited text",
+            "export the claims table as CSV, e.g. `sqlite3 -csv -header db.sqlite 'select * from claims' > claims.csv`",
+        )
+    } else if starts(b"\xff\xfe\x00\x00") || starts(b"\x00\x00\xfe\xff") {
+        other("UTF-32 text; dxlint reads UTF-8", UNICODE_HELP)
+    } else if starts(b"\xff\xfe") || starts(b"\xfe\xff") {
+        other("UTF-16 text; dxlint reads UTF-8", UNICODE_HELP)
+    } else {
+        Sniffed::Text
+    }
+}
 
 /// Opens `path` for reading (`-` = stdin), decompressing gzip transparently.
 /// Errors name the path.
@@ -19,18 +95,53 @@ pub fn open_input(path: &str) -> Result<Box<dyn Read + Send>, InputError> {
         source,
     };
     if path == "-" {
-        return maybe_gunzip(io::stdin()).map_err(err);
+        return open_stream("<stdin>", io::stdin()).map_err(|e| e.map_io(err));
     }
     let file = File::open(path).map_err(err)?;
     if file.metadata().is_ok_and(|m| m.is_dir()) {
         return Err(err(io::Error::other("it is a directory")));
     }
-    maybe_gunzip(file).map_err(err)
+    open_stream(path, file).map_err(|e| e.map_io(err))
 }
 
-/// Wraps `input` in a gzip decoder when it starts with the gzip magic bytes.
-pub fn maybe_gunzip<R: Read + Send + 'static>(mut input: R) -> io::Result<Box<dyn Read + Send>> {
-    let mut head = [0u8; 2];
+/// Why [`open_stream`] failed: reading the first bytes, or what they showed.
+enum OpenError {
+    Io(io::Error),
+    Input(InputError),
+}
+
+impl OpenError {
+    fn map_io(self, f: impl FnOnce(io::Error) -> InputError) -> InputError {
+        match self {
+            OpenError::Io(e) => f(e),
+            OpenError::Input(e) => e,
+        }
+    }
+}
+
+fn open_stream<R: Read + Send + 'static>(
+    name: &str,
+    input: R,
+) -> Result<Box<dyn Read + Send>, OpenError> {
+    let (head, rejoined) = read_head(input).map_err(OpenError::Io)?;
+    match sniff(&head) {
+        Sniffed::Gzip => Ok(Box::new(MultiGzDecoder::new(rejoined))),
+        Sniffed::Text => Ok(Box::new(rejoined)),
+        Sniffed::Other { what, help } => Err(OpenError::Input(InputError::NotText {
+            file: name.to_string(),
+            what: format!("the file is {what}"),
+            help: help.to_string(),
+        })),
+    }
+}
+
+/// An input with its first bytes read and put back in front.
+type Rejoined<R> = io::Chain<Cursor<Vec<u8>>, R>;
+
+/// Reads up to [`HEAD_LEN`] bytes and hands them back with a reader that
+/// yields them again, then the rest.
+fn read_head<R: Read>(mut input: R) -> io::Result<(Vec<u8>, Rejoined<R>)> {
+    let mut head = [0u8; HEAD_LEN];
     let mut n = 0;
     while n < head.len() {
         match input.read(&mut head[n..]) {
@@ -40,8 +151,15 @@ pub fn maybe_gunzip<R: Read + Send + 'static>(mut input: R) -> io::Result<Box<dy
             Err(e) => return Err(e),
         }
     }
-    let rejoined = Cursor::new(head[..n].to_vec()).chain(input);
-    if n == head.len() && head == GZIP_MAGIC {
+    let head = head[..n].to_vec();
+    Ok((head.clone(), Cursor::new(head).chain(input)))
+}
+
+/// Wraps `input` in a gzip decoder when it starts with the gzip magic bytes
+/// (and reads anything else as it is).
+pub fn maybe_gunzip<R: Read + Send + 'static>(input: R) -> io::Result<Box<dyn Read + Send>> {
+    let (head, rejoined) = read_head(input)?;
+    if sniff(&head) == Sniffed::Gzip {
         Ok(Box::new(MultiGzDecoder::new(rejoined)))
     } else {
         Ok(Box::new(rejoined))
@@ -75,6 +193,24 @@ mod tests {
             .read_to_end(&mut out)
             .unwrap();
         assert_eq!(out, b"x");
+    }
+
+    #[test]
+    fn recognises_files_that_are_not_text() {
+        let what = |head: &[u8]| match sniff(head) {
+            Sniffed::Other { what, .. } => what,
+            Sniffed::Gzip => "gzip",
+            Sniffed::Text => "text",
+        };
+        assert_eq!(what(b"claim_id,dx1\n"), "text");
+        assert_eq!(what(b""), "text");
+        assert_eq!(what(b"\x1f\x8b\x08"), "gzip");
+        assert!(what(b"PK\x03\x04\x14\x00").starts_with("a zip archive"));
+        assert!(what(b"\xff\xfec\x00l\x00").starts_with("UTF-16"));
+        assert!(what(b"\xff\xfe\x00\x00c\x00\x00\x00").starts_with("UTF-32"));
+        assert!(what(b"BZh91AY&SY").starts_with("bzip2"));
+        assert_eq!(what(b"BZh,x\n"), "text", "a header could start with BZh");
+        assert!(what(b"%PDF-1.7\n").starts_with("a PDF"));
     }
 
     #[test]

@@ -28,11 +28,17 @@ const INITIAL_OUT: usize = 4 * 1024;
 const INITIAL_ENDS: usize = 64;
 /// How far into the input delimiter detection looks for the end of the header.
 const DETECT_LIMIT: usize = 1024 * 1024;
+/// How much input is buffered before the first record, at least (when the
+/// input is that long), for [`RecordReader::peek`].
+pub const SNIFF_LEN: usize = 8 * 1024;
 const BOM: &[u8] = b"\xef\xbb\xbf";
 const QUOTE: u8 = b'"';
 
-/// Records longer than this are skipped and reported.
-pub const DEFAULT_MAX_RECORD_BYTES: usize = 16 * 1024 * 1024;
+/// Records longer than this are skipped and reported: 4 MiB. Claim rows
+/// are a few KiB; a longer record is almost always a quote that is never
+/// closed, swallowing the lines after it. The limit also bounds the
+/// header (a 100,000-column header of 12-character names fits).
+pub const DEFAULT_MAX_RECORD_BYTES: usize = 4 * 1024 * 1024;
 
 /// Why the current record cannot be used as it stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,17 +131,34 @@ pub fn detect_delimiter(header: &[u8]) -> u8 {
     candidates[best]
 }
 
-/// True when `bytes` holds a complete first line (a line break outside quotes).
-fn has_line_end(bytes: &[u8]) -> bool {
-    let mut in_quotes = false;
-    for &b in bytes {
-        match b {
-            QUOTE => in_quotes = !in_quotes,
-            b'\r' | b'\n' if !in_quotes => return true,
-            _ => {}
+/// Looks for the end of the first line (a line break outside quotes) in
+/// input that arrives in pieces, scanning each byte once.
+#[derive(Default)]
+struct FirstLineEnd {
+    scanned: usize,
+    in_quotes: bool,
+    found: bool,
+}
+
+impl FirstLineEnd {
+    /// True once `bytes` (the input so far, growing) holds a line break.
+    fn found(&mut self, bytes: &[u8]) -> bool {
+        if self.found {
+            return true;
         }
+        for &b in bytes.get(self.scanned..).unwrap_or_default() {
+            self.scanned += 1;
+            match b {
+                QUOTE => self.in_quotes = !self.in_quotes,
+                b'\r' | b'\n' if !self.in_quotes => {
+                    self.found = true;
+                    return true;
+                }
+                _ => {}
+            }
+        }
+        false
     }
-    false
 }
 
 /// Reads records one at a time from any `Read`. After [`next_record`]
@@ -175,6 +198,8 @@ pub struct RecordReader<R> {
     /// [`decode`]: RecordReader::decode
     text: String,
     decoded: bool,
+    /// A read error met while buffering the header, returned by the next read.
+    deferred: Option<io::Error>,
 }
 
 impl<R: Read> RecordReader<R> {
@@ -208,19 +233,28 @@ impl<R: Read> RecordReader<R> {
             problem: None,
             text: String::new(),
             decoded: false,
+            deferred: None,
         };
-        // Buffer the whole header line (or at least the BOM) before parsing.
+        // Buffer the whole header line, and at least `SNIFF_LEN` bytes,
+        // before parsing: delimiter detection and [`RecordReader::peek`]
+        // look at them.
+        // A read error once the header line is in is kept for the record
+        // that needs the data, so the rows before it are still read.
+        let mut line_end = FirstLineEnd::default();
         while !r.eof {
             let data = &r.buf[..r.end];
-            let enough = if delimiter.is_some() {
-                data.len() >= BOM.len()
-            } else {
-                has_line_end(data) || data.len() >= DETECT_LIMIT
-            };
-            if enough {
+            let header_in = line_end.found(data);
+            if (header_in && data.len() >= SNIFF_LEN) || data.len() >= DETECT_LIMIT {
                 break;
             }
-            r.refill()?;
+            match r.refill() {
+                Ok(()) => {}
+                Err(e) if header_in => {
+                    r.deferred = Some(e);
+                    break;
+                }
+                Err(e) => return Err(e),
+            }
         }
         r.delimiter = match delimiter {
             Some(d) => d,
@@ -240,6 +274,17 @@ impl<R: Read> RecordReader<R> {
         Ok(r)
     }
 
+    /// The input's first bytes (the header line and at least [`SNIFF_LEN`]
+    /// bytes when the input has them, up to 1 MiB; BOM excluded), to
+    /// recognise binary data before reading records. Empty once records
+    /// are read.
+    pub fn peek(&self) -> &[u8] {
+        if self.pos > self.start {
+            return &[];
+        }
+        self.buf.get(self.start..self.end).unwrap_or_default()
+    }
+
     /// Sets the longest record kept; longer ones are skipped and reported.
     pub fn set_max_record_bytes(&mut self, limit: usize) {
         self.max_record = limit.max(1);
@@ -255,6 +300,9 @@ impl<R: Read> RecordReader<R> {
 
     /// Moves the unconsumed tail to the front of the buffer and reads more.
     fn refill(&mut self) -> io::Result<()> {
+        if let Some(e) = self.deferred.take() {
+            return Err(e);
+        }
         if self.start > 0 {
             self.buf.copy_within(self.start..self.end, 0);
             self.pos -= self.start;
@@ -361,9 +409,19 @@ impl<R: Read> RecordReader<R> {
     /// `terminated`: the last consumed byte is the record's line break
     /// (false when the input ended the record).
     fn finish_record(&mut self, terminated: bool) {
+        // A record that arrived whole in one read was never measured at a
+        // refill: the limit holds for it too.
+        if !self.skipping && self.pos - self.start > self.max_record {
+            self.begin_skip();
+        }
         if self.skipping {
-            self.lines.feed(&self.buf[self.start..self.pos]);
-            self.last_line = self.lines.line;
+            self.lines
+                .feed(self.buf.get(self.start..self.pos).unwrap_or_default());
+            // The record's last line is the one its line break ends (the
+            // last byte consumed, still in the buffer).
+            let last = self.pos.checked_sub(1).and_then(|i| self.buf.get(i));
+            let ends_line = terminated && last.is_some_and(|&b| is_term(b));
+            self.last_line = self.lines.line - u64::from(ends_line);
             self.content = (self.pos, self.pos);
             self.nend = 0;
             self.nout = 0;
@@ -788,12 +846,28 @@ mod tests {
         assert!(r.next_record().unwrap());
         assert_eq!(r.problem(), Some(RecordProblem::TooLong { limit: 2000 }));
         assert_eq!(r.len(), 0);
-        assert_eq!(r.line(), 2);
+        assert_eq!((r.line(), r.last_line()), (2, 3));
         assert!(r.next_record().unwrap());
         assert_eq!(r.field(0), Some(&b"3"[..]));
         assert_eq!(r.loc(1).map(|l| (l.line, l.column)), Some((4, 3)));
         assert!(r.buf.len() <= 8 * 1024 + INITIAL_BUF);
         assert!(!r.next_record().unwrap());
+    }
+
+    #[test]
+    fn the_limit_holds_for_records_read_whole() {
+        let mut data = b"a,b\n1,".to_vec();
+        data.extend(std::iter::repeat_n(b'x', 3000));
+        data.extend_from_slice(b"\n3,4\n");
+        let mut r = RecordReader::new(&data[..], 0, None).unwrap();
+        r.set_max_record_bytes(2000);
+        assert!(r.next_record().unwrap());
+        assert!(r.next_record().unwrap());
+        assert_eq!(r.problem(), Some(RecordProblem::TooLong { limit: 2000 }));
+        assert_eq!((r.len(), r.line(), r.last_line()), (0, 2, 2));
+        assert!(r.next_record().unwrap());
+        assert_eq!(r.field(0), Some(&b"3"[..]));
+        assert_eq!(r.loc(1).map(|l| (l.line, l.column)), Some((3, 3)));
     }
 
     #[test]

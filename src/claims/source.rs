@@ -11,26 +11,27 @@
 //! `wide.rs`), long files one claim under construction (see
 //! `long.rs`).
 
-use std::collections::HashSet;
 use std::io::Read;
 use std::sync::Arc;
 
 use super::build::{RowCtx, is_icd9};
 use super::claim::{Cell, Claim, ClaimType, CodeSystem, Diagnosis, DxRole, FileId};
-use super::columns::{ColumnMap, Layout, Mapping};
+use super::columns::{ColumnMap, Layout, Mapping, looks_like_data};
 use super::error::InputError;
 use super::events::{Event, FileStats, MalformedRow};
-use super::hash::{FieldHasher, IdentityBuild, hash_bytes};
+use super::hash::{FieldHasher, hash_bytes};
 use super::long::{LongGroup, MAX_DIAGNOSES};
 use super::members::Members;
-use super::reader::RecordReader;
-use super::rows::{RowFault, header_names, is_blank, malformed, shape_fault};
+use super::reader::{RecordProblem, RecordReader};
+use super::rows::{
+    RowFault, binary_head, header_names, is_blank, malformed, shape_fault, size_text,
+};
 use super::staged::{CopiedColumns, Item, RowBatch, RowBuilder, Tally};
 use super::values::{
-    CodeSystemKind, claim_type_from_file_name, code_system_from_text, code_system_kind, trim,
+    CodeSystemKind, claim_type_from_file_name, code_system_from_text, code_system_kind, parse_code,
+    trim,
 };
-use super::wide::{Seen, WideSeen};
-use crate::codeset::code::CodeKey;
+use super::wide::{GENERATION, RecentIds, Seen, WideSeen};
 
 /// How to read claims files.
 #[derive(Clone, Debug, Default)]
@@ -44,6 +45,9 @@ pub struct InputOptions {
     /// Keep each claim's physical lines (and malformed rows' lines) for reports
     /// that show source.
     pub keep_source_lines: bool,
+    /// The longest record read; longer ones are skipped and reported as
+    /// malformed rows. `None`: [`DEFAULT_MAX_RECORD_BYTES`](super::reader::DEFAULT_MAX_RECORD_BYTES) (4 MiB).
+    pub max_record_bytes: Option<usize>,
 }
 
 /// Reads one claims file. Call [`ClaimReader::next_event`] until it
@@ -68,7 +72,7 @@ pub struct ClaimReader<'m> {
     done: bool,
     seen: WideSeen,
     group: Option<LongGroup>,
-    long_ids: HashSet<u64, IdentityBuild>,
+    long_ids: RecentIds,
     /// The cells copied for other threads ([`ClaimReader::next_batch`]).
     copied: Arc<CopiedColumns>,
 }
@@ -104,21 +108,57 @@ impl<'m> ClaimReader<'m> {
             source,
         };
         let mut rec = RecordReader::new(input, file, opts.delimiter).map_err(read_err)?;
+        if let Some(limit) = opts.max_record_bytes {
+            rec.set_max_record_bytes(limit);
+        }
+        if let Some((what, help)) = binary_head(rec.peek()) {
+            return Err(InputError::NotText {
+                file: display_name.to_string(),
+                what,
+                help,
+            });
+        }
         if !rec.next_record().map_err(read_err)? {
             return Err(InputError::Empty {
                 file: display_name.to_string(),
             });
         }
         let headers = header_names(&rec);
-        if rec.problem().is_some() {
-            return Err(InputError::Layout {
-                file: display_name.to_string(),
-                message: "the header line could not be read (a quote that is never closed?)"
-                    .to_string(),
-                found: headers.iter().map(|h| h.to_string()).collect(),
-            });
+        let header_err = |reason: String| InputError::BadHeader {
+            file: display_name.to_string(),
+            reason,
+        };
+        match rec.problem() {
+            Some(RecordProblem::TooLong { limit }) => {
+                return Err(header_err(format!(
+                    "the header line is longer than {}, the most one line may hold \
+                     (is a quote never closed?)",
+                    size_text(limit)
+                )));
+            }
+            Some(RecordProblem::UnclosedQuote { .. }) => {
+                return Err(header_err(format!(
+                    "a quote in the header line is never closed: the header runs to the end of \
+                     the file (line {})",
+                    rec.last_line()
+                )));
+            }
+            None => {}
         }
-        let mapping = Mapping::detect(display_name, &headers, &opts.columns)?;
+        let mapping = match Mapping::detect(display_name, &headers, &opts.columns) {
+            Ok(m) => m,
+            // The "header" is the first data row: say so, and do not list
+            // its cells (they are patient data).
+            Err(e) => match looks_like_data(&headers) {
+                Some(evidence) => {
+                    return Err(InputError::NoHeader {
+                        file: display_name.to_string(),
+                        evidence,
+                    });
+                }
+                None => return Err(e),
+            },
+        };
         let fallback_type = opts
             .default_claim_type
             .or_else(|| claim_type_from_file_name(display_name))
@@ -140,7 +180,7 @@ impl<'m> ClaimReader<'m> {
             done: false,
             seen: WideSeen::default(),
             group: None,
-            long_ids: HashSet::default(),
+            long_ids: RecentIds::default(),
             copied,
         })
     }
@@ -168,6 +208,36 @@ impl<'m> ClaimReader<'m> {
 
     pub fn delimiter(&self) -> u8 {
         self.rec.delimiter()
+    }
+
+    /// Things about the file worth saying once, each starting with the
+    /// file's name: header columns that are ignored (duplicated names,
+    /// diagnosis numbers above the limit), a header without data rows,
+    /// claims beyond the grouping memory. Complete once the events are
+    /// exhausted.
+    pub fn notices(&self) -> Vec<String> {
+        let name = &self.name;
+        let mut out: Vec<String> = self
+            .mapping
+            .notes()
+            .iter()
+            .map(|n| format!("{name}: {n}"))
+            .collect();
+        if self.done && self.stats.rows_read == 0 {
+            out.push(format!(
+                "{name}: the file has a header line but no data rows"
+            ));
+        }
+        if self.seen.forgotten() > 0 {
+            out.push(format!(
+                "{name}: more than {} claim ids: lines that repeat a claim's diagnoses are \
+                 recognised within the latest {} claims or more, so lines of one claim that lie \
+                 farther apart than that are checked, and counted, again",
+                thousands(GENERATION),
+                thousands(GENERATION)
+            ));
+        }
+        out
     }
 
     /// The read failure that ended the events early, if any.
@@ -215,10 +285,28 @@ impl<'m> ClaimReader<'m> {
         if let Some(fault) = shape_fault(&self.rec, self.headers.len()) {
             return Some(self.reject(fault));
         }
+        if self.repeats_header() {
+            let reason = "the row repeats the header line (were files joined together?)";
+            return Some(self.reject((self.rec.row_loc(), reason.to_string())));
+        }
         match self.mapping.layout {
             Layout::Wide => self.wide_row(),
             Layout::Long => self.long_row(),
         }
+    }
+
+    /// True when the current row is the header again, as when exports are
+    /// concatenated (a byte-order mark or spaces before it do not matter).
+    fn repeats_header(&self) -> bool {
+        let same = |i: usize| {
+            let field = self.rec.field(i).map(trim).unwrap_or_default();
+            let field = field
+                .strip_prefix(b"\xef\xbb\xbf".as_slice())
+                .unwrap_or(field);
+            let header = self.headers.get(i).map_or("", |h| h);
+            trim(field) == header.as_bytes()
+        };
+        !self.headers.is_empty() && same(0) && (1..self.headers.len()).all(same)
     }
 
     fn reject(&mut self, fault: RowFault) -> Event {
@@ -397,6 +485,12 @@ impl<'m> ClaimReader<'m> {
             batch.items.push(Item::Ready(Box::new(ev)));
             return;
         }
+        if self.repeats_header() {
+            let reason = "the row repeats the header line (were files joined together?)";
+            let ev = self.reject((self.rec.row_loc(), reason.to_string()));
+            batch.items.push(Item::Ready(Box::new(ev)));
+            return;
+        }
         let (key, seen) = self.group_wide();
         if seen == Some(Seen::Repeat) {
             return;
@@ -463,9 +557,8 @@ impl<'m> ClaimReader<'m> {
             Ok(Some((loc, t))) => match t.parse::<u64>() {
                 Ok(n) => n,
                 Err(_) => {
-                    return Some(
-                        self.reject((loc, format!("the sequence {t:?} is not a whole number"))),
-                    );
+                    let reason = "the sequence is not a whole number; rows are ordered by it";
+                    return Some(self.reject((loc, reason.to_string())));
                 }
             },
             Err(fault) => return Some(self.reject(fault)),
@@ -500,7 +593,7 @@ impl<'m> ClaimReader<'m> {
                     code: Cell {
                         loc,
                         raw: t.to_string(),
-                        value: CodeKey::parse(t),
+                        value: parse_code(t),
                     },
                     role: DxRole::Sequenced,
                     position: 0,
@@ -545,7 +638,7 @@ impl<'m> ClaimReader<'m> {
             let mut group = LongGroup::new(idh, head);
             group.push(seq, loc, dx);
             finished = self.finish_group();
-            if !self.long_ids.insert(idh) {
+            if self.long_ids.insert(idh) {
                 self.stats.claims_split += 1;
             }
             self.group = Some(group);
@@ -566,6 +659,19 @@ impl<'m> ClaimReader<'m> {
         self.stats.claim_events += 1;
         Some(Event::Claim(claim))
     }
+}
+
+/// `917,504`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Groups sorted column indices into runs of adjacent columns.

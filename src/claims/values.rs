@@ -4,6 +4,8 @@
 //! on its own.
 
 use super::claim::{AgeError, ClaimType, CodeSystem};
+use super::lookalike::trim_invisible;
+use crate::codeset::code::{CodeFormatError, CodeKey};
 
 /// Oldest age taken as plausible.
 pub const MAX_AGE: u16 = 124;
@@ -165,6 +167,19 @@ pub fn parse_age(text: &str) -> Result<u16, AgeError> {
     }
 }
 
+/// A diagnosis cell's code. Invisible padding at the cell's edges (no-break
+/// and zero-width spaces pasted with the code) is seen past, so the code
+/// behind it is still checked; the cell's raw text keeps the padding, and
+/// `invalid-code-format` reports it. Invisible characters inside the code
+/// are not skipped: they make the cell not a code.
+pub fn parse_code(text: &str) -> Result<CodeKey, CodeFormatError> {
+    if text.is_ascii() {
+        CodeKey::parse(text)
+    } else {
+        CodeKey::parse(trim_invisible(text))
+    }
+}
+
 /// The POA indicator's value: trimmed, upper case (`y` -> `Y`).
 pub fn poa_value(raw: &str) -> String {
     raw.to_ascii_uppercase()
@@ -234,6 +249,18 @@ mod tests {
             Some(CodeSystem::Other("icd-10-pcs".into()))
         );
         assert_eq!(code_system_from_text("  "), None);
+    }
+
+    #[test]
+    fn codes_behind_invisible_padding() {
+        let e119 = CodeKey::parse("E11.9");
+        assert_eq!(parse_code("\u{a0}E11.9\u{200b}"), e119);
+        assert_eq!(parse_code("\u{feff} e119 "), e119);
+        assert_eq!(parse_code("\u{a0}"), Err(CodeFormatError::Empty));
+        assert!(matches!(
+            parse_code("E11\u{a0}.9"),
+            Err(CodeFormatError::BadCharacter { ch: '\u{a0}', .. })
+        ));
     }
 
     #[test]

@@ -94,9 +94,12 @@ pub struct CheckArgs {
     /// When to use colours in the human format
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// In the human format, mask every cell of the shown row except the offending one
+    /// In the human format, mask every cell of the shown row except the offending one [default when stdout is not a terminal]
     #[arg(long)]
     pub redact: bool,
+    /// Show whole rows in the human format even when stdout is not a terminal
+    #[arg(long, conflicts_with = "redact")]
+    pub no_redact: bool,
     /// Exit with 1 when there are warnings, not only errors
     #[arg(long)]
     pub deny_warnings: bool,

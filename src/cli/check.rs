@@ -7,7 +7,7 @@ use std::time::Instant;
 use crate::claims::{ClaimReader, ColumnMap, InputOptions, Members, open_input};
 use crate::cli::args::{CheckArgs, ColorChoice};
 use crate::cli::pipeline::{Checker, check_events};
-use crate::cli::{ExitCode, Failure, load_catalog, load_codesets, load_config};
+use crate::cli::{ExitCode, Failure, load_catalog, load_codesets, load_config, to_stderr};
 use crate::codeset::poa::PoaExemptList;
 use crate::codeset::registry::CodeSets;
 use crate::config::parse_claim_type;
@@ -63,7 +63,9 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
     );
     let options = ReportOptions {
         color,
-        redact: args.redact,
+        // Rows shown in a report that leaves the terminal (a pipe, a file, a
+        // CI log) are masked unless asked for.
+        redact: args.redact || (!stdout_tty && !args.no_redact),
         width: None,
         delimiter: b',',
         show_summary: !args.quiet && summary_in_report,
@@ -79,6 +81,10 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
 
     let mut files = FileTable::default();
     let members = load_members(&config.members, &args.members, &mut files)?;
+    let mut summary = Summary::default();
+    if let Some(m) = &members {
+        report_member_rows(m, &engine, &files, report.as_mut(), &mut summary)?;
+    }
     let mut columns = config.columns.clone();
     apply_column_flags(&mut columns, &args);
     let input_options = InputOptions {
@@ -93,10 +99,10 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
             None => config.claim_type,
         },
         keep_source_lines: format == Format::Human,
+        ..InputOptions::default()
     };
 
     let threads = thread_count(args.threads)?;
-    let mut summary = Summary::default();
     let mut unreadable = 0usize;
     for path in &args.files {
         let file_summary = check_file(
@@ -164,8 +170,8 @@ fn check_file(
     let input = match open_input(&path.to_string_lossy()) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: {e}");
             fs.error = Some(e.to_string());
+            to_stderr(format_args!("{:?}", miette::Report::new(e)));
             return Ok(fs);
         }
     };
@@ -173,13 +179,13 @@ fn check_file(
         Ok(r) => r,
         Err(e) => {
             fs.error = Some(e.to_string());
-            eprintln!("{:?}", miette::Report::new(e));
+            to_stderr(format_args!("{:?}", miette::Report::new(e)));
             return Ok(fs);
         }
     };
     files.set_headers(id, reader.headers().to_vec());
     if verbose {
-        eprintln!("{display}: {}", reader.mapping().describe());
+        to_stderr(format_args!("{display}: {}", reader.mapping().describe()));
     }
     let checker = Checker {
         engine,
@@ -201,8 +207,9 @@ fn check_file(
     // events early: the file counts as unreadable, after what was read.
     if let Some(e) = reader.take_error() {
         fs.error = Some(e.to_string());
-        eprintln!("{:?}", miette::Report::new(e));
+        to_stderr(format_args!("{:?}", miette::Report::new(e)));
     }
+    summary.notices.extend(reader.notices());
     fs.rows_read = stats.rows_read;
     fs.rows_checked = stats.rows_checked;
     fs.rows_rejected = stats.rows_rejected;
@@ -254,7 +261,7 @@ fn load_members(
     for p in paths {
         let name = display_name(p);
         let id = files.add(&name);
-        let reader = open_input(&p.to_string_lossy()).map_err(|e| Failure::io(e.to_string()))?;
+        let reader = open_input(&p.to_string_lossy()).map_err(Failure::report)?;
         inputs.push((id, name, reader));
     }
     let members = Members::load(inputs).map_err(Failure::report)?;
@@ -262,6 +269,38 @@ fn load_members(
         files.set_headers(*id, headers.clone());
     }
     Ok(Some(members))
+}
+
+/// Member rows that could not be read are findings like claim rows: each
+/// kept one is reported, and a notice gives the member files' accounting.
+fn report_member_rows(
+    members: &Members,
+    engine: &Engine,
+    files: &FileTable,
+    report: &mut (dyn Reporter + Send),
+    summary: &mut Summary,
+) -> Result<(), Failure> {
+    for row in members.malformed() {
+        let source_line = row.source_line.clone();
+        if let Some(d) = engine.malformed_row(row.loc, &row.reason, source_line, files) {
+            *summary.by_severity.entry(d.severity).or_default() += 1;
+            *summary.by_rule.entry(d.rule.name.clone()).or_default() += 1;
+            summary.diagnostics += 1;
+            report.diagnostic(&d).map_err(Failure::output)?;
+        }
+    }
+    let rejected = members.rows_rejected();
+    let reported = members.malformed().len() as u64;
+    let mut note = format!(
+        "member files: {} rows read, {} used, {rejected} rejected",
+        members.rows_read(),
+        members.rows_read().saturating_sub(rejected)
+    );
+    if rejected > reported {
+        note.push_str(&format!(" (the first {reported} are reported)"));
+    }
+    summary.notices.push(note);
+    Ok(())
 }
 
 fn merge_selection(config: &Selection, args: &CheckArgs) -> Selection {
@@ -348,6 +387,18 @@ fn print_short_summary(summary: &Summary) {
         summary.claims,
         summary.elapsed.as_secs_f64()
     );
+    if summary.files.len() > 1 {
+        for f in &summary.files {
+            let _ = match &f.error {
+                Some(e) => writeln!(err, "  {}: not read: {e}", f.path),
+                None => writeln!(
+                    err,
+                    "  {}: {} rows read, {} checked, {} rejected; {} claims",
+                    f.path, f.rows_read, f.rows_checked, f.rows_rejected, f.claims
+                ),
+            };
+        }
+    }
     for n in &summary.notices {
         let _ = writeln!(err, "note: {n}");
     }

@@ -1,5 +1,7 @@
 //! `dxlint explain RULE`: one rule's documentation.
 
+use std::io::Write as _;
+
 use crate::cli::args::PackArgs;
 use crate::cli::{ExitCode, Failure, load_catalog, load_config};
 use crate::engine::diagnostic::RuleOrigin;
@@ -23,11 +25,13 @@ pub fn run(rule: &str, packs: &PackArgs) -> Result<ExitCode, Failure> {
         RuleOrigin::Native => "native rule".to_string(),
         RuleOrigin::Pack { pack, path } => format!("rule pack `{pack}` ({path})"),
     };
-    println!("# {} {}", meta.code, meta.name);
-    println!();
-    println!("{}", meta.summary);
-    println!();
-    println!(
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "# {} {}", meta.code, meta.name).map_err(Failure::output)?;
+    writeln!(out).map_err(Failure::output)?;
+    writeln!(out, "{}", meta.summary).map_err(Failure::output)?;
+    writeln!(out).map_err(Failure::output)?;
+    writeln!(
+        out,
         "Default severity: {}. {} by default. Group: {}. Defined in: {origin}.",
         meta.default_severity,
         if meta.enabled_by_default {
@@ -36,9 +40,10 @@ pub fn run(rule: &str, packs: &PackArgs) -> Result<ExitCode, Failure> {
             "Disabled"
         },
         meta.group
-    );
-    println!("Source: {}", meta.source);
-    println!();
-    println!("{}", meta.explanation);
+    )
+    .map_err(Failure::output)?;
+    writeln!(out, "Source: {}", meta.source).map_err(Failure::output)?;
+    writeln!(out).map_err(Failure::output)?;
+    writeln!(out, "{}", meta.explanation).map_err(Failure::output)?;
     Ok(ExitCode::Clean)
 }

@@ -123,6 +123,7 @@ fn input_options(args: &CheckArgs, config: &Config) -> Result<InputOptions, Fail
         columns,
         default_claim_type,
         keep_source_lines: false,
+        ..InputOptions::default()
     })
 }
 

@@ -1,6 +1,7 @@
 //! `dxlint lookup CODE...`: a code's record, for people at a desk.
 
 use std::fmt::Write as _;
+use std::io::Write as _;
 
 use crate::cli::args::LookupArgs;
 use crate::cli::{ExitCode, Failure, load_codesets};
@@ -28,6 +29,7 @@ pub fn run(args: LookupArgs) -> Result<ExitCode, Failure> {
         None => sets.newest(),
     };
     let mut code = ExitCode::Clean;
+    let mut out = std::io::stdout().lock();
     for raw in &args.codes {
         match CodeKey::parse(raw) {
             Ok(key) => {
@@ -35,11 +37,13 @@ pub fn run(args: LookupArgs) -> Result<ExitCode, Failure> {
                 if text.is_none() {
                     code = ExitCode::Findings;
                 }
-                println!("{}", text.unwrap_or_else(|| not_found(&sets, key)));
+                writeln!(out, "{}", text.unwrap_or_else(|| not_found(&sets, key)))
+                    .map_err(Failure::output)?;
             }
             Err(e) => {
                 code = ExitCode::Findings;
-                println!("`{raw}` is not an ICD-10-CM code: {e}\n");
+                writeln!(out, "`{raw}` is not an ICD-10-CM code: {e}\n")
+                    .map_err(Failure::output)?;
             }
         }
     }

@@ -87,14 +87,22 @@ pub fn main() -> i32 {
         Ok(code) => code as i32,
         Err(Failure::BrokenPipe) => 0,
         Err(Failure::Report(r)) => {
-            eprintln!("{r:?}");
+            to_stderr(format_args!("{r:?}"));
             ExitCode::Failure as i32
         }
         Err(Failure::Message(m)) => {
-            eprintln!("error: {m}");
+            to_stderr(format_args!("error: {m}"));
             ExitCode::Failure as i32
         }
     }
+}
+
+/// Writes `text` and a line break to stderr, ignoring failure: stderr may
+/// be a pipe whose reader is gone (`2>&1 | head`), and a message that
+/// cannot be shown is no reason to panic.
+pub(crate) fn to_stderr(text: impl std::fmt::Display) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
 }
 
 /// The config named by --config, or found from the current folder upward.

@@ -143,6 +143,7 @@ impl Setups {
                 columns: config.columns.clone(),
                 default_claim_type: config.claim_type,
                 keep_source_lines: false,
+                ..InputOptions::default()
             },
             files,
         })

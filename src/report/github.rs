@@ -107,6 +107,29 @@ impl Reporter for GithubReporter {
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         if self.show_summary {
+            // Each file's accounting (rows read = checked + rejected), the
+            // files that could not be read, the run's notices, the headline.
+            for f in &summary.files {
+                match &f.error {
+                    Some(e) => writeln!(
+                        self.out,
+                        "::error file={}::{}",
+                        escape_property(&f.path.replace('\\', "/")),
+                        escape_data(&format!("not read: {e}"))
+                    )?,
+                    None => writeln!(
+                        self.out,
+                        "::notice::{}",
+                        escape_data(&format!(
+                            "{}: {} rows read, {} checked, {} rejected; {} claims",
+                            f.path, f.rows_read, f.rows_checked, f.rows_rejected, f.claims
+                        ))
+                    )?,
+                }
+            }
+            for n in &summary.notices {
+                writeln!(self.out, "::notice::{}", escape_data(n))?;
+            }
             writeln!(self.out, "::notice::{}", escape_data(&headline(summary)))?;
         }
         self.out.flush()

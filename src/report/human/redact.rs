@@ -2,7 +2,10 @@
 //!
 //! Everything outside the cell's byte span is masked, so the result never
 //! depends on the delimiter being right: the delimiter only decides where
-//! the `***` marks go, to keep the line's shape readable.
+//! the `***` marks go, to keep the line's shape readable. Commas, tabs and
+//! pipes all separate masks, whatever the run's delimiter, so that TSV and
+//! pipe-delimited files keep their shape too (a comma inside a TSV cell
+//! only splits its mask in two).
 
 /// What stands in for a masked cell. Fixed, so cell lengths do not show.
 const MASK: &str = "***";
@@ -36,7 +39,7 @@ fn mask_cells(part: &[u8], delimiter: u8) -> String {
         if b == b'"' {
             in_quotes = !in_quotes;
         }
-        if b == delimiter && !in_quotes {
+        if (b == delimiter || matches!(b, b',' | b'\t' | b'|')) && !in_quotes {
             if cell_has_text {
                 out.push_str(MASK);
             }
@@ -69,8 +72,13 @@ mod tests {
     fn wrong_delimiter_still_masks_everything_else() {
         let line = "C1\tJane Doe\tZ53.2";
         let (masked, at) = redact(line, b',', 12, 5);
-        assert_eq!(masked, "***Z53.2");
-        assert_eq!(at, 3);
+        assert_eq!(masked, "***\t***\tZ53.2");
+        assert_eq!(at, 8);
+        let (masked, _) = redact("Doe; Jane;Z53.2", b',', 10, 5);
+        assert_eq!(
+            masked, "***Z53.2",
+            "an unknown separator masks the whole prefix"
+        );
     }
 
     #[test]

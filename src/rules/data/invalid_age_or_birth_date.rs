@@ -53,7 +53,7 @@ impl NativeRule for InvalidAgeOrBirthDate {
                 Ok(_) => None,
             };
             if let Some(problem) = problem {
-                out.cell(cell.loc, format!("the age `{}` {problem}", cell.raw))
+                out.cell(cell.loc, format!("the age {problem}"))
                     .with_help("ages are whole years from 0 to 124 on the date of service");
             }
         }
@@ -65,7 +65,7 @@ impl NativeRule for InvalidAgeOrBirthDate {
             Err(err) => {
                 out.cell(
                     cell.loc,
-                    format!("the birth date `{}` is not valid: {err}", cell.raw),
+                    format!("the birth date is not a valid date: {err}"),
                 )
                 .with_help("use YYYY-MM-DD");
             }
@@ -73,17 +73,14 @@ impl NativeRule for InvalidAgeOrBirthDate {
                 let Some(dos) = ctx.service_date else { return };
                 match dos.years_since(birth) {
                     None => {
-                        out.cell(
-                            cell.loc,
-                            format!("the birth date {birth} is after the service date {dos}"),
-                        )
-                        .with_help("correct the birth date or the service date");
+                        out.cell(cell.loc, "the birth date is after the service date")
+                            .with_help("correct the birth date or the service date");
                     }
                     Some(age) if age > MAX_AGE => {
                         out.cell(
                             cell.loc,
                             format!(
-                                "the birth date {birth} makes the patient {age} years old on {dos}"
+                                "the birth date makes the patient older than {MAX_AGE} years on the service date"
                             ),
                         )
                         .with_help("ages above 124 are not accepted; check the birth date");

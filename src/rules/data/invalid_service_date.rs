@@ -42,19 +42,22 @@ impl NativeRule for InvalidServiceDate {
     }
 
     fn check(&self, ctx: &ClaimContext<'_>, out: &mut Emitter<'_>) {
-        let cells = [&ctx.claim.service_date, &ctx.claim.through_date];
-        for cell in cells.into_iter().flatten() {
+        // Messages name the column, not its value: machine formats carry
+        // no cell but the diagnosis code (the human report shows the cell).
+        let cells = [
+            ("service date", &ctx.claim.service_date),
+            ("through date", &ctx.claim.through_date),
+        ];
+        for (what, cell) in cells {
+            let Some(cell) = cell else { continue };
             match cell.value {
                 Err(DateError::Empty) | Ok(_) => {}
                 Err(err) => {
-                    out.cell(
-                        cell.loc,
-                        format!("`{}` is not a valid date: {err}", cell.raw),
-                    )
-                    .with_help(format!(
-                        "use YYYY-MM-DD; until then the codes are checked against {}",
-                        ctx.edition.label()
-                    ));
+                    out.cell(cell.loc, format!("the {what} is not a valid date: {err}"))
+                        .with_help(format!(
+                            "use YYYY-MM-DD; until then the codes are checked against {}",
+                            ctx.edition.label()
+                        ));
                 }
             }
         }
@@ -62,11 +65,8 @@ impl NativeRule for InvalidServiceDate {
             && let (Ok(f), Ok(t)) = (from.value, through.value)
             && t < f
         {
-            out.cell(
-                through.loc,
-                format!("the through date {t} is before the service date {f}"),
-            )
-            .with_help("swap or correct the dates");
+            out.cell(through.loc, "the through date is before the service date")
+                .with_help("swap or correct the dates");
         }
     }
 }

@@ -43,11 +43,8 @@ impl NativeRule for InvalidSex {
             && cell.value.is_err()
             && !cell.raw.is_empty()
         {
-            out.cell(
-                cell.loc,
-                format!("`{}` is not a sex value dxlint understands", cell.raw),
-            )
-            .with_help("use M, F or U (male/female/unknown and CMS's 1/2/0 are accepted too)");
+            out.cell(cell.loc, "the sex value is not one dxlint understands")
+                .with_help("use M, F or U (male/female/unknown and CMS's 1/2/0 are accepted too)");
         }
     }
 }

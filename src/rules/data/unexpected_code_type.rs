@@ -43,11 +43,11 @@ impl NativeRule for UnexpectedCodeType {
 
     fn check(&self, ctx: &ClaimContext<'_>, out: &mut Emitter<'_>) {
         if let Some(cell) = &ctx.claim.code_type
-            && let CodeSystem::Other(value) = &cell.value
+            && let CodeSystem::Other(_) = &cell.value
         {
             out.cell(
                 cell.loc,
-                format!("the diagnosis code type `{value}` is neither ICD-10-CM nor ICD-9-CM"),
+                "the diagnosis code type is neither ICD-10-CM nor ICD-9-CM",
             )
             .with_help("diagnoses are coded in ICD-10-CM; the codes were checked as ICD-10-CM");
         }

@@ -76,12 +76,16 @@ impl NativeRule for CodeNotValidOnServiceDate {
             } else {
                 continue;
             };
+            // The edition, not the date: messages carry no cell but the code.
             out.diagnosis(
                 dx,
-                format!("{key} is not valid on the service date {date}: {reason}"),
+                format!(
+                    "{key} is not valid on the claim's service date ({}): {reason}",
+                    ed.label()
+                ),
             )
             .with_help(format!(
-                "report the code in force on {date} ({}); `dxlint lookup {key}` shows its history",
+                "report the code in force in {}; `dxlint lookup {key}` shows its history",
                 ed.label()
             ));
         }
