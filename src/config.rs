@@ -9,7 +9,6 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use miette::{Diagnostic as MietteDiagnostic, NamedSource, SourceSpan};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -17,6 +16,7 @@ use crate::claims::ClaimType;
 use crate::claims::columns::ColumnMap;
 use crate::engine::diagnostic::Severity;
 use crate::engine::{Catalog, Selection};
+use crate::toml_error::TomlError;
 
 pub const FILE_NAME: &str = "dxlint.toml";
 
@@ -61,54 +61,27 @@ pub struct Config {
 }
 
 /// A configuration error, with a label on the offending TOML.
-#[derive(Debug, MietteDiagnostic)]
-#[diagnostic(code(dxlint::config))]
-pub struct ConfigError {
+pub type ConfigError = TomlError;
+
+const CODE: &str = "dxlint::config";
+
+fn at(
+    path: &Path,
+    text: &Arc<str>,
+    span: Option<Range<usize>>,
     message: String,
-    #[source_code]
-    src: Option<NamedSource<Arc<str>>>,
-    #[label("{label}")]
-    span: Option<SourceSpan>,
-    label: String,
-    #[help]
+    label: &str,
     help: Option<String>,
-}
-
-impl std::fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for ConfigError {}
-
-impl ConfigError {
-    fn at(
-        path: &Path,
-        text: &Arc<str>,
-        span: Option<Range<usize>>,
-        message: String,
-        label: &str,
-        help: Option<String>,
-    ) -> Box<ConfigError> {
-        Box::new(ConfigError {
-            message: format!("{}: {message}", path.display()),
-            src: Some(NamedSource::new(path.display().to_string(), text.clone())),
-            span: span.map(|r| SourceSpan::from(r.start..r.end)),
-            label: label.to_string(),
-            help,
-        })
-    }
-
-    fn plain(message: String) -> Box<ConfigError> {
-        Box::new(ConfigError {
-            message,
-            src: None,
-            span: None,
-            label: String::new(),
-            help: None,
-        })
-    }
+) -> Box<ConfigError> {
+    TomlError::at(
+        CODE,
+        &path.display().to_string(),
+        text,
+        span,
+        message,
+        label,
+        help,
+    )
 }
 
 impl Config {
@@ -123,7 +96,7 @@ impl Config {
     /// Reads and validates a config file.
     pub fn load(path: &Path) -> Result<Config, Box<ConfigError>> {
         let text = std::fs::read_to_string(path).map_err(|e| {
-            ConfigError::plain(format!("cannot read config {}: {e}", path.display()))
+            TomlError::plain(CODE, format!("cannot read config {}: {e}", path.display()))
         })?;
         Config::parse(path, &text)
     }
@@ -132,7 +105,7 @@ impl Config {
     pub fn parse(path: &Path, text: &str) -> Result<Config, Box<ConfigError>> {
         let text: Arc<str> = Arc::from(text);
         let raw: RawConfig = toml::from_str(&text).map_err(|e| {
-            ConfigError::at(
+            at(
                 path,
                 &text,
                 e.span(),
@@ -146,7 +119,7 @@ impl Config {
         let mut severity = Vec::new();
         for (selector, sev) in &raw.severity {
             let level = Severity::parse(sev.get_ref()).ok_or_else(|| {
-                ConfigError::at(
+                at(
                     path,
                     &text,
                     Some(sev.span()),
@@ -160,7 +133,7 @@ impl Config {
         let claim_type = match &raw.claim_type {
             None => None,
             Some(t) => Some(parse_claim_type(t.get_ref()).ok_or_else(|| {
-                ConfigError::at(
+                at(
                     path,
                     &text,
                     Some(t.span()),
@@ -249,7 +222,7 @@ fn unknown_rule(
         Some((_, n)) => format!("did you mean `{n}`? `dxlint rules` lists every rule"),
         None => "`dxlint rules` lists every rule code, name and group".to_string(),
     };
-    ConfigError::at(
+    at(
         path,
         text,
         span,

@@ -17,3 +17,4 @@ pub mod lookup;
 pub mod lsp;
 pub mod report;
 pub mod rules;
+pub mod toml_error;

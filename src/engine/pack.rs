@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
 
-use miette::{Diagnostic as MietteDiagnostic, NamedSource, SourceSpan};
 use regex::Regex;
 use serde::Deserialize;
 use toml::Spanned;
@@ -23,6 +22,7 @@ use crate::engine::diagnostic::{RuleMeta, RuleOrigin, Severity};
 use crate::engine::emit::Emitter;
 use crate::engine::matcher::{CodePattern, CodeSetMatcher, StaticCodeSet};
 use crate::rules::validity::code_with_title;
+use crate::toml_error::TomlError;
 
 /// A pack file as written.
 #[derive(Deserialize)]
@@ -159,26 +159,7 @@ pub struct PackRule {
 }
 
 /// A pack that could not be loaded, pointing into its TOML.
-#[derive(Debug, MietteDiagnostic)]
-#[diagnostic(code(dxlint::pack))]
-pub struct PackError {
-    message: String,
-    #[source_code]
-    src: NamedSource<Arc<str>>,
-    #[label("{label}")]
-    span: Option<SourceSpan>,
-    label: String,
-    #[help]
-    help: Option<String>,
-}
-
-impl std::fmt::Display for PackError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for PackError {}
+pub type PackError = TomlError;
 
 struct Ctx<'a> {
     path: &'a str,
@@ -193,13 +174,15 @@ impl Ctx<'_> {
         label: &str,
         help: Option<String>,
     ) -> Box<PackError> {
-        Box::new(PackError {
-            message: format!("{}: {message}", self.path),
-            src: NamedSource::new(self.path, self.text.clone()),
-            span: span.map(|r| SourceSpan::from(r.start..r.end)),
-            label: label.to_string(),
+        TomlError::at(
+            "dxlint::pack",
+            self.path,
+            self.text,
+            span,
+            message,
+            label,
             help,
-        })
+        )
     }
 }
 
