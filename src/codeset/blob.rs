@@ -225,16 +225,21 @@ impl VersionBlob {
         std::str::from_utf8(bytes).unwrap_or_default()
     }
 
-    pub(crate) fn note(&self, i: u32) -> (NoteKind, &str) {
-        let kind = NoteKind::ALL
+    /// The kind of note `i`, without decoding its text.
+    pub(crate) fn note_kind(&self, i: u32) -> NoteKind {
+        let byte = self.blob.section(version_section::NOTE_KINDS)[i as usize];
+        NoteKind::ALL
             .into_iter()
-            .find(|k| k.to_byte() == self.blob.section(version_section::NOTE_KINDS)[i as usize])
-            .unwrap_or(NoteKind::Note);
+            .find(|k| k.to_byte() == byte)
+            .unwrap_or(NoteKind::Note)
+    }
+
+    pub(crate) fn note_text(&self, i: u32) -> &str {
         let offset = f::u32_at(
             self.blob.section(version_section::NOTE_TEXTS),
             i as usize * 4,
         );
-        (kind, self.string(offset))
+        self.string(offset)
     }
 
     pub(crate) fn chapter_count(&self) -> usize {

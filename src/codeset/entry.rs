@@ -145,27 +145,68 @@ impl<'a> Entry<'a> {
     /// ancestor's, then its section's (and the wider blocks around it), then
     /// its chapter's. Nearest first.
     pub fn inherited_notes(&self, kind: NoteKind) -> Vec<InheritedNote<'a>> {
-        let v = self.v;
         let mut out = Vec::new();
+        self.for_each_note_group(kind, |group| {
+            out.extend(group.texts().map(|text| InheritedNote {
+                from: group.from,
+                text,
+            }));
+        });
+        out
+    }
+
+    /// The notes of `kind` that apply to this code, a group per code,
+    /// section or chapter they are written on, nearest first (the order of
+    /// [`Entry::inherited_notes`]). Groups without such notes are skipped
+    /// without decoding any text.
+    pub fn for_each_note_group(&self, kind: NoteKind, mut f: impl FnMut(NoteGroup<'a>)) {
+        let v = self.v;
+        let mut visit = |from: NoteOrigin<'a>, range: NoteRange| {
+            if (range.start..range.start + range.len).any(|n| v.note_kind(n) == kind) {
+                f(NoteGroup {
+                    v,
+                    from,
+                    range,
+                    kind,
+                });
+            }
+        };
         for code in std::iter::once(*self).chain(self.ancestors()) {
-            let from = NoteOrigin::Code(code.key());
-            out.extend(
-                notes_in(v, v.notes_of(code.i), kind).map(|text| InheritedNote { from, text }),
-            );
+            visit(NoteOrigin::Code(code.key()), v.notes_of(code.i));
         }
         let mut section = v.section_of(self.i);
         while let Some(s) = section {
             let (id, _, notes, _, enclosing) = v.section(s);
-            let from = NoteOrigin::Section(id);
-            out.extend(notes_in(v, notes, kind).map(|text| InheritedNote { from, text }));
+            visit(NoteOrigin::Section(id), notes);
             section = enclosing.filter(|&e| e != s);
         }
         if let Some(c) = v.chapter_of(self.i) {
             let (number, _, notes) = v.chapter(c);
-            let from = NoteOrigin::Chapter(number);
-            out.extend(notes_in(v, notes, kind).map(|text| InheritedNote { from, text }));
+            visit(NoteOrigin::Chapter(number), notes);
         }
-        out
+    }
+}
+
+/// The notes of one kind written on one code, section or chapter.
+#[derive(Clone, Copy)]
+pub struct NoteGroup<'a> {
+    v: &'a VersionBlob,
+    pub from: NoteOrigin<'a>,
+    range: NoteRange,
+    kind: NoteKind,
+}
+
+impl<'a> NoteGroup<'a> {
+    /// A number no other group of the same kind in the release has, so
+    /// that what is derived from a group can be kept once for every code
+    /// that inherits it.
+    pub fn id(&self) -> u32 {
+        self.range.start
+    }
+
+    /// The notes' texts, in tabular order.
+    pub fn texts(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        notes_in(self.v, self.range, self.kind)
     }
 }
 
@@ -175,9 +216,8 @@ fn notes_in<'a>(
     kind: NoteKind,
 ) -> impl Iterator<Item = &'a str> + use<'a> {
     (range.start..range.start + range.len)
-        .map(move |n| v.note(n))
-        .filter(move |(k, _)| *k == kind)
-        .map(|(_, text)| text)
+        .filter(move |&n| v.note_kind(n) == kind)
+        .map(move |n| v.note_text(n))
 }
 
 impl PartialEq for Entry<'_> {

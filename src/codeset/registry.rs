@@ -293,6 +293,17 @@ impl<'a> Edition<'a> {
         self.version
     }
 
+    /// A number for caches of per-code answers ([`Edition::standing`],
+    /// [`Edition::mce_flags`]): two editions of one run share it exactly
+    /// when they answer alike.
+    pub fn memo_id(&self) -> u64 {
+        let release = self.version.id() << 34;
+        match self.basis {
+            Basis::Tabular | Basis::Fallback => release,
+            Basis::Timeline(date) => release | 1 << 33 | u64::from(date.to_yyyymmdd()),
+        }
+    }
+
     /// A short label: `FY2026`, `FY2027 (MCE timeline)`.
     pub fn label(&self) -> String {
         match self.basis {

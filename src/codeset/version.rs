@@ -16,7 +16,7 @@ use super::error::LoadError;
 use crate::date::{Date, DateRange};
 
 pub use super::entry::{
-    Chapter, Children, Descendants, Entries, Entry, InheritedNote, NoteOrigin, Section,
+    Chapter, Children, Descendants, Entries, Entry, InheritedNote, NoteGroup, NoteOrigin, Section,
     SeventhChars,
 };
 pub use super::model::{NoteKind, SourceKind};

@@ -1,7 +1,7 @@
 //! Everything a rule may read while it checks one claim: the claim, the code
 //! set edition for its service date, and each diagnosis resolved once.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 use crate::claims::{Claim, CodeSystem, Diagnosis, DxRole};
 use crate::codeset::code::CodeKey;
@@ -9,6 +9,7 @@ use crate::codeset::mce::MceFlags;
 use crate::codeset::poa::PoaExemptList;
 use crate::codeset::registry::{Edition, Standing};
 use crate::date::Date;
+use crate::engine::memo::{FactsTable, Slot};
 
 /// A diagnosis cell resolved against the claim's edition.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,6 +20,16 @@ pub struct Resolved {
     pub standing: Option<Standing>,
     /// False for diagnoses that say they are coded in ICD-9-CM.
     pub icd10: bool,
+    /// The code's MCE edit flags on the service date, when it is billable
+    /// there ([`Edition::mce_flags`]).
+    pub mce: Option<MceFlags>,
+    /// The code's number in this thread's memos, for rules that keep what
+    /// they derive from it in a [`SlotMemo`](crate::engine::memo::SlotMemo).
+    pub slot: Option<Slot>,
+}
+
+thread_local! {
+    static FACTS: RefCell<FactsTable> = RefCell::new(FactsTable::default());
 }
 
 /// One claim under evaluation.
@@ -40,20 +51,25 @@ pub struct ClaimContext<'a> {
 
 impl<'a> ClaimContext<'a> {
     pub fn new(claim: &'a Claim, edition: Edition<'a>) -> ClaimContext<'a> {
-        let resolved = claim
-            .diagnoses
-            .iter()
-            .map(|dx| {
-                let icd10 = dx.code_system != CodeSystem::Icd9Cm;
-                let key = dx.code.value.ok();
-                let standing = key.filter(|_| icd10).map(|k| edition.standing(k));
-                Resolved {
-                    key,
-                    standing,
-                    icd10,
-                }
-            })
-            .collect();
+        let resolved = FACTS.with(|memo| {
+            let table = &mut *memo.borrow_mut();
+            claim
+                .diagnoses
+                .iter()
+                .map(|dx| {
+                    let icd10 = dx.code_system != CodeSystem::Icd9Cm;
+                    let key = dx.code.value.ok();
+                    let facts = key.filter(|_| icd10).map(|k| table.get(&edition, k));
+                    Resolved {
+                        key,
+                        standing: facts.map(|f| f.standing),
+                        icd10,
+                        mce: facts.and_then(|f| f.mce),
+                        slot: facts.map(|f| f.slot),
+                    }
+                })
+                .collect()
+        });
         let service_date = claim.service_date.as_ref().and_then(|c| c.value.ok());
         let age = patient_age(claim, service_date);
         ClaimContext {
@@ -70,6 +86,9 @@ impl<'a> ClaimContext<'a> {
     /// The MCE edit flags of `key` on the claim's date
     /// ([`Edition::mce_flags`]), remembered for the last code asked about.
     pub fn mce_flags(&self, key: CodeKey) -> Option<MceFlags> {
+        if let Some(r) = self.resolved.iter().find(|r| r.key == Some(key) && r.icd10) {
+            return r.mce;
+        }
         if let Some((k, flags)) = self.mce_memo.get()
             && k == key
         {

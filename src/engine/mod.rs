@@ -6,6 +6,7 @@ pub mod diagnostic;
 pub mod emit;
 pub mod files;
 pub mod matcher;
+pub mod memo;
 pub mod pack;
 pub mod rule;
 

@@ -1,12 +1,12 @@
 //! Native rules, one per file, grouped by what they check. Rules that are
 //! lists of codes live in the TOML packs under `rules/` instead.
 
+pub mod blocks;
 pub mod claim;
 pub mod combinations;
 pub mod data;
 pub mod demographics;
 pub mod describe;
-pub mod memo;
 pub mod notes;
 pub mod poa;
 pub mod sequencing;

@@ -18,7 +18,7 @@
 
 use crate::codeset::code::CodeKey;
 use crate::codeset::version::Version;
-use crate::rules::memo::Blocks;
+use crate::rules::blocks::Blocks;
 
 /// One resolved reference: the codes from `lo` to `hi` (each bound compared
 /// with the code cut to the bound's length, so a single code `E85` names

@@ -4,14 +4,16 @@ use std::rc::Rc;
 use crate::claims::{Diagnosis, DxRole};
 use crate::codeset::code::CodeKey;
 use crate::codeset::registry::Edition;
-use crate::codeset::version::{NoteKind, NoteOrigin, Version};
+use crate::codeset::version::{NoteGroup, NoteKind, Version};
 use crate::declare_rule;
 use crate::engine::context::ClaimContext;
 use crate::engine::diagnostic::RuleMeta;
 use crate::engine::emit::Emitter;
+use crate::engine::memo::Slot;
+use crate::engine::memo::{Memo, SlotMemo, memo_key_raw};
 use crate::engine::rule::NativeRule;
+use crate::rules::blocks::Blocks;
 use crate::rules::describe::{date_is_covered, titled, with_lead};
-use crate::rules::memo::{Blocks, Memo, memo_key};
 use crate::rules::notes::{NoteRefs, content_words, parse_note, same_word};
 use crate::rules::sequencing::code_first::origin_label;
 
@@ -77,7 +79,7 @@ declare_rule! {
     }
 }
 
-/// One Excludes1 note that applies to a code, with the codes it names.
+/// One Excludes1 note, with the codes it names.
 #[derive(Debug)]
 struct Exclusion {
     /// Where it is written: `E11`, `section G60-G65`, `chapter 15`.
@@ -95,17 +97,20 @@ struct Exclusion {
 }
 
 impl Exclusion {
-    /// Does the note exclude `key`? A reference to one code decides alone.
-    /// A reference to a range or a whole category names where the excluded
+    /// Does the note, applying to `owner`, exclude `key`? A reference that
+    /// names `owner` itself does not count: a note cannot exclude the code
+    /// it is written for. A reference to one code decides alone. A
+    /// reference to a range or a whole category names where the excluded
     /// condition is classified, not every code there: the code's own title
     /// or inclusion terms (or those of its parents below the referenced
     /// level) must share a word with the note. `postprocedural kyphosis and
     /// lordosis (M96.-)` excludes M96.3, postlaminectomy kyphosis, but not
     /// M96.1, postlaminectomy syndrome.
-    fn excludes(&self, ed: &Edition<'_>, key: CodeKey) -> bool {
+    fn excludes(&self, ed: &Edition<'_>, owner: CodeKey, key: CodeKey) -> bool {
         self.blocks.contains(key)
             && self.refs.refs.iter().zip(&self.broad).any(|(r, broad)| {
                 r.matches(key)
+                    && !r.matches(owner)
                     && (!broad
                         || self.words.is_empty()
                         || described(ed, key, r.level(), &self.words))
@@ -137,12 +142,21 @@ fn described(ed: &Edition<'_>, key: CodeKey, level: usize, words: &[String]) -> 
     false
 }
 
-/// The Excludes1 notes of one code, with the prefixes of the codes they
-/// name, to pass over most pairs without reading the notes.
+/// The Excludes1 notes written on one code, section or chapter, parsed once
+/// for every code that inherits them.
 #[derive(Debug)]
-struct CodeExclusions {
+struct GroupExclusions {
     blocks: Blocks,
     list: Vec<Exclusion>,
+}
+
+/// The Excludes1 notes that apply to one code, with the prefixes of the
+/// codes they name, to pass over most pairs without reading the notes.
+#[derive(Debug)]
+struct CodeExclusions {
+    owner: CodeKey,
+    blocks: Blocks,
+    groups: Vec<Rc<GroupExclusions>>,
 }
 
 impl CodeExclusions {
@@ -150,46 +164,47 @@ impl CodeExclusions {
         if !self.blocks.contains(key) {
             return None;
         }
-        self.list.iter().find(|e| e.excludes(ed, key))
+        self.groups
+            .iter()
+            .filter(|g| g.blocks.contains(key))
+            .flat_map(|g| &g.list)
+            .find(|e| e.excludes(ed, self.owner, key))
     }
 }
 
-thread_local! {
-    static MEMO: RefCell<Memo<Option<Rc<CodeExclusions>>>> = RefCell::new(Memo::default());
+/// Per-thread memos: parsed notes by note group, and each code's groups.
+#[derive(Default)]
+struct Memos {
+    groups: Memo<Option<Rc<GroupExclusions>>>,
+    codes: SlotMemo<Option<Rc<CodeExclusions>>>,
 }
 
-/// The Excludes1 notes of `key` that name codes. A reference that names
-/// `key` itself is dropped: a note cannot exclude the code it is written for.
-fn exclusions(version: &Version, key: CodeKey) -> Option<Rc<CodeExclusions>> {
-    let entry = version.get(key)?;
+thread_local! {
+    static MEMO: RefCell<Memos> = RefCell::new(Memos::default());
+}
+
+/// The Excludes1 notes of one group that name codes.
+fn group_exclusions(version: &Version, group: &NoteGroup<'_>) -> Option<Rc<GroupExclusions>> {
     let mut list: Vec<Exclusion> = Vec::new();
     // A note that ends in a colon and names no code heads the notes after
-    // it on the same code: `polyneuropathy (in):` above `diabetes mellitus
+    // it in the same group: `polyneuropathy (in):` above `diabetes mellitus
     // (E08-E13 with .42)`.
-    let mut heading: Option<(NoteOrigin<'_>, &str)> = None;
-    for note in entry.inherited_notes(NoteKind::Excludes1) {
-        let mut refs = parse_note(note.text, version);
+    let mut heading: Option<&str> = None;
+    for note in group.texts() {
+        let refs = parse_note(note, version);
         if refs.is_empty() {
-            heading = note
-                .text
-                .trim_end()
-                .ends_with(':')
-                .then_some((note.from, note.text.trim()));
-            continue;
-        }
-        refs.refs.retain(|r| !r.matches(key));
-        if refs.refs.is_empty() {
+            heading = note.trim_end().ends_with(':').then_some(note.trim());
             continue;
         }
         let text = match heading {
-            Some((from, h)) if from == note.from => with_lead(h, note.text),
-            _ => note.text.trim().to_string(),
+            Some(h) => with_lead(h, note),
+            None => note.trim().to_string(),
         };
         let broad = refs.refs.iter().map(|r| r.is_broad(version)).collect();
         let words = content_words(&text);
         let blocks = refs.blocks();
         list.push(Exclusion {
-            origin: origin_label(note.from),
+            origin: origin_label(group.from),
             text,
             refs,
             broad,
@@ -201,7 +216,36 @@ fn exclusions(version: &Version, key: CodeKey) -> Option<Rc<CodeExclusions>> {
     for e in &list {
         blocks.union(&e.blocks);
     }
-    (!list.is_empty()).then(|| Rc::new(CodeExclusions { blocks, list }))
+    (!list.is_empty()).then(|| Rc::new(GroupExclusions { blocks, list }))
+}
+
+/// The Excludes1 notes that apply to `key` and name codes.
+fn exclusions(
+    groups_memo: &mut Memo<Option<Rc<GroupExclusions>>>,
+    version: &Version,
+    key: CodeKey,
+) -> Option<Rc<CodeExclusions>> {
+    let entry = version.get(key)?;
+    let mut groups = Vec::new();
+    entry.for_each_note_group(NoteKind::Excludes1, |group| {
+        let parsed = groups_memo
+            .entry(memo_key_raw(version, u64::from(group.id())))
+            .or_insert_with(|| group_exclusions(version, &group));
+        if let Some(g) = parsed {
+            groups.push(Rc::clone(g));
+        }
+    });
+    let mut blocks = Blocks::default();
+    for g in &groups {
+        blocks.union(&g.blocks);
+    }
+    (!groups.is_empty()).then(|| {
+        Rc::new(CodeExclusions {
+            owner: key,
+            blocks,
+            groups,
+        })
+    })
 }
 
 impl NativeRule for Excludes1Conflict {
@@ -218,12 +262,15 @@ impl NativeRule for Excludes1Conflict {
         // Each code once, at its first occurrence: a repeated code is
         // `duplicate-code`'s finding, and each pair is judged once.
         let mut coded: Vec<(&Diagnosis, CodeKey)> = Vec::with_capacity(ctx.claim.diagnoses.len());
+        let mut slots: Vec<Slot> = Vec::with_capacity(ctx.claim.diagnoses.len());
         let mut blocks = Blocks::default();
-        for (dx, key, _) in ctx.codes() {
+        for (dx, key, r) in ctx.codes() {
             if matches!(dx.role, DxRole::Sequenced | DxRole::ExternalCause)
                 && !coded.iter().any(|(_, k)| *k == key)
+                && let Some(slot) = r.slot
             {
                 coded.push((dx, key));
+                slots.push(slot);
                 blocks.insert(key);
             }
         }
@@ -231,14 +278,14 @@ impl NativeRule for Excludes1Conflict {
             return;
         }
         let notes: Vec<Option<Rc<CodeExclusions>>> = MEMO.with(|memo| {
-            let mut memo = memo.borrow_mut();
+            let memos = &mut *memo.borrow_mut();
+            let Memos { groups, codes } = memos;
             coded
                 .iter()
-                .map(|(_, key)| {
-                    let found = memo
-                        .entry(memo_key(version, *key))
-                        .or_insert_with(|| exclusions(version, *key));
-                    found
+                .zip(&slots)
+                .map(|((_, key), slot)| {
+                    codes
+                        .get_or_insert_with(*slot, || exclusions(groups, version, *key))
                         .as_ref()
                         .filter(|ex| ex.blocks.intersects(&blocks))
                         .cloned()

@@ -96,20 +96,20 @@ impl NativeRule for AgeConflict {
         }
         let ed = &ctx.edition;
         let Some(age) = ctx.age else {
-            let limited = ctx.codes().any(|(dx, k, _)| {
-                reported(dx) && ed.mce_flags(k).is_some_and(|f| f.intersects(AGE_FLAGS))
-            });
+            let limited = ctx
+                .codes()
+                .any(|(dx, _, r)| reported(dx) && r.mce.is_some_and(|f| f.intersects(AGE_FLAGS)));
             if limited {
                 self.without_age.fetch_add(1, Ordering::Relaxed);
             }
             return;
         };
         let groups = age_groups(ctx.service_date);
-        for (dx, key, _) in ctx.codes() {
+        for (dx, key, r) in ctx.codes() {
             if !reported(dx) {
                 continue;
             }
-            let Some(flags) = ed.mce_flags(key) else {
+            let Some(flags) = r.mce else {
                 continue;
             };
             let Some((_, name, lo, hi)) = groups

@@ -29,13 +29,15 @@
 //! notes costs one hash probe.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use crate::claims::Diagnosis;
 use crate::codeset::code::CodeKey;
 use crate::codeset::version::{InheritedNote, NoteKind, NoteOrigin, Version};
 use crate::engine::context::ClaimContext;
+use crate::engine::memo::{Memo, SlotMemo, memo_key_raw};
+use crate::rules::blocks::Blocks;
 use crate::rules::describe::with_lead;
-use crate::rules::memo::{Blocks, Memo, memo_key};
 use crate::rules::notes::{NoteRefs, has_phrase, parse_note, words};
 
 /// How strongly an instruction asks for the underlying code.
@@ -214,15 +216,37 @@ fn instruction(origin: String, texts: &[&str], version: &Version) -> Instruction
     }
 }
 
-thread_local! {
-    static MEMO: RefCell<Memo<Option<Vec<Instruction>>>> = RefCell::new(Memo::default());
+/// Per-thread memos: instructions by note group, and each code's list.
+#[derive(Default)]
+struct Memos {
+    groups: Memo<Rc<Instruction>>,
+    codes: SlotMemo<Option<Rc<[Rc<Instruction>]>>>,
 }
 
-/// The code-first instructions that apply to `key` in `version`; `None`
-/// when there are none.
-pub fn instructions(version: &Version, key: CodeKey) -> Option<Vec<Instruction>> {
-    let notes = version.get(key)?.inherited_notes(NoteKind::CodeFirst);
-    (!notes.is_empty()).then(|| parse_instructions(&notes, version))
+thread_local! {
+    static MEMO: RefCell<Memos> = RefCell::new(Memos::default());
+}
+
+/// The code-first instructions that apply to `key` in `version`, nearest
+/// first; `None` when there are none. Each group of notes is parsed once
+/// for all the codes that inherit it.
+fn instructions(
+    groups: &mut Memo<Rc<Instruction>>,
+    version: &Version,
+    key: CodeKey,
+) -> Option<Rc<[Rc<Instruction>]>> {
+    let entry = version.get(key)?;
+    let mut list = Vec::new();
+    entry.for_each_note_group(NoteKind::CodeFirst, |group| {
+        let parsed = groups
+            .entry(memo_key_raw(version, u64::from(group.id())))
+            .or_insert_with(|| {
+                let texts: Vec<&str> = group.texts().collect();
+                Rc::new(instruction(origin_label(group.from), &texts, version))
+            });
+        list.push(Rc::clone(parsed));
+    });
+    (!list.is_empty()).then(|| list.into())
 }
 
 /// Calls `f` for each diagnosis of the claim that `keep` selects and whose
@@ -230,18 +254,16 @@ pub fn instructions(version: &Version, key: CodeKey) -> Option<Vec<Instruction>>
 pub fn each_with_instructions<'c>(
     ctx: &ClaimContext<'c>,
     keep: impl Fn(&Diagnosis) -> bool,
-    mut f: impl FnMut(&'c Diagnosis, CodeKey, &[Instruction]),
+    mut f: impl FnMut(&'c Diagnosis, CodeKey, &[Rc<Instruction>]),
 ) {
     let version = ctx.edition.version();
     MEMO.with(|memo| {
-        let mut memo = memo.borrow_mut();
-        for (dx, key, _) in ctx.codes() {
-            if !keep(dx) {
+        let Memos { groups, codes } = &mut *memo.borrow_mut();
+        for (dx, key, r) in ctx.codes() {
+            let Some(slot) = r.slot.filter(|_| keep(dx)) else {
                 continue;
-            }
-            let found = memo
-                .entry(memo_key(version, key))
-                .or_insert_with(|| instructions(version, key));
+            };
+            let found = codes.get_or_insert_with(slot, || instructions(groups, version, key));
             if let Some(list) = found {
                 f(dx, key, list);
             }

@@ -1,41 +1,7 @@
-//! Per-thread memos for what rules derive from a release's notes, keyed by
-//! the release and the code, so that each code's notes are parsed once per
-//! run and a code without notes costs one hash probe.
-
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+//! Two-character code prefix sets, the cheap test rules make before reading
+//! a code's notes.
 
 use crate::codeset::code::CodeKey;
-use crate::codeset::version::Version;
-
-/// A memo from (release, code) to what a rule derived.
-pub type Memo<V> = HashMap<(u64, u64), V, BuildHasherDefault<KeyHasher>>;
-
-/// The memo key of `key` in `version`.
-pub fn memo_key(version: &Version, key: CodeKey) -> (u64, u64) {
-    (version.id(), key.to_u64())
-}
-
-/// A multiply-rotate hasher for keys that are already well spread integers
-/// (a packed code and a small release number). Not for untrusted input.
-#[derive(Default, Clone, Copy)]
-pub struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-
-    fn write_u64(&mut self, v: u64) {
-        self.0 = (self.0.rotate_left(26) ^ v).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
 
 /// A set of two-character code prefixes (`E1`, `O9`): a letter and a digit,
 /// as every ICD-10-CM code starts. Rules test it before reading notes, so
