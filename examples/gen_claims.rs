@@ -87,7 +87,13 @@ fn main() -> ExitCode {
     };
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 20, stdout.lock());
-    let mut generator = Generator::new(&args, &pools);
+    let mut generator = match Generator::new(&args, &pools) {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("gen-claims: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let result = generator.run(&mut out).and_then(|()| out.flush());
     match result {
         Ok(()) => {
@@ -206,6 +212,19 @@ impl Probe {
 
     /// Checks an inpatient claim with `codes` in order; the findings are in `found`.
     fn run(&mut self, date: Date, sex: Sex, codes: &[CodeKey]) {
+        self.run_claim(ClaimType::Inpatient, date, PROBE_BIRTH, sex, codes);
+    }
+
+    /// Checks a claim with `codes` in order (diagnosis `i` in column
+    /// `10 + i`); the findings are in `found`.
+    fn run_claim(
+        &mut self,
+        claim_type: ClaimType,
+        date: Date,
+        birth: Date,
+        sex: Sex,
+        codes: &[CodeKey],
+    ) {
         let loc = |column: u32| CellLoc {
             file: 0,
             line: 2,
@@ -215,22 +234,22 @@ impl Probe {
         };
         let cell_date = |d: Date, column| Cell {
             loc: loc(column),
-            raw: d.to_string(),
+            raw: d.to_string().into(),
             value: Ok(d),
         };
         let claim = Claim {
             file: 0,
-            id: Some("P1".to_string()),
+            id: Some("P1".into()),
             line: 2,
-            claim_type: ClaimType::Inpatient,
+            claim_type,
             code_type: None,
             service_date: Some(cell_date(date, 1)),
             through_date: None,
-            birth_date: Some(cell_date(PROBE_BIRTH, 2)),
+            birth_date: Some(cell_date(birth, 2)),
             age: None,
             sex: Some(Cell {
                 loc: loc(3),
-                raw: "X".to_string(),
+                raw: "X".into(),
                 value: Ok(sex),
             }),
             diagnoses: codes
@@ -239,7 +258,7 @@ impl Probe {
                 .map(|(i, k)| Diagnosis {
                     code: Cell {
                         loc: loc(10 + i as u32),
-                        raw: k.dotted(),
+                        raw: k.dotted().into(),
                         value: Ok(*k),
                     },
                     role: DxRole::Sequenced,
@@ -712,14 +731,18 @@ struct Generator<'p> {
     claims_written: u64,
     dx_written: u64,
     injected: Vec<(Defect, u64)>,
+    /// Codes drawn again because they conflicted with the patient or with
+    /// another code of the claim.
+    redrawn: u64,
+    probe: Probe,
     line: Vec<u8>,
 }
 
 impl<'p> Generator<'p> {
-    fn new(args: &Args, pools: &'p Pools) -> Generator<'p> {
+    fn new(args: &Args, pools: &'p Pools) -> Result<Generator<'p>, String> {
         let first = FIRST_DAY.days_since_epoch();
         let last = LAST_DAY.days_since_epoch();
-        Generator {
+        Ok(Generator {
             rng: Rng::new(args.seed),
             pools,
             layout: args.layout,
@@ -732,8 +755,10 @@ impl<'p> Generator<'p> {
             claims_written: 0,
             dx_written: 0,
             injected: DEFECTS.iter().map(|d| (*d, 0)).collect(),
+            redrawn: 0,
+            probe: Probe::new()?,
             line: Vec::with_capacity(1024),
-        }
+        })
     }
 
     fn run(&mut self, out: &mut impl Write) -> io::Result<()> {
@@ -824,16 +849,40 @@ impl<'p> Generator<'p> {
             _ => "U",
         };
         let n = self.dx_count();
-        let mut dx: Vec<DxCell<'p>> = Vec::with_capacity(n + 2);
         let mut used: Vec<usize> = Vec::with_capacity(n);
-        while dx.len() < n {
-            let i = pools.draw(&mut self.rng);
-            if used.contains(&i) || (dx.is_empty() && !pools.first_ok[i]) {
-                continue;
+        self.draw_codes(&mut used, n);
+        // Each code is clean alone, but not every code suits every patient
+        // (age edits) or goes with every other code (Excludes1, code-first
+        // order): the engine says which to draw again.
+        let probe_sex = match sex {
+            "F" => Sex::Female,
+            "M" => Sex::Male,
+            _ => Sex::Unknown,
+        };
+        for _ in 0..4 {
+            let keys: Vec<CodeKey> = used.iter().map(|&i| pools.common[i].key).collect();
+            self.probe
+                .run_claim(claim_type, service, birth, probe_sex, &keys);
+            let mut flagged: Vec<usize> = self
+                .probe
+                .found
+                .iter()
+                .filter_map(|d| (d.location.column as usize).checked_sub(10))
+                .filter(|&i| i < used.len())
+                .collect();
+            if flagged.is_empty() {
+                break;
             }
-            used.push(i);
-            dx.push(DxCell::Code(&pools.common[i]));
+            flagged.sort_unstable();
+            flagged.dedup();
+            for &i in flagged.iter().rev() {
+                used.remove(i);
+            }
+            self.redrawn += flagged.len() as u64;
+            self.draw_codes(&mut used, n);
         }
+        let mut dx: Vec<DxCell<'p>> = Vec::with_capacity(n + 2);
+        dx.extend(used.iter().map(|&i| DxCell::Code(&pools.common[i])));
         let id = self.next_claim;
         self.next_claim += 1;
         let member = 1 + self.rng.below(self.members);
@@ -864,6 +913,18 @@ impl<'p> Generator<'p> {
             }
         }
         claim
+    }
+
+    /// Draws pool codes until `used` holds `n`, each once, the first one
+    /// able to stand first.
+    fn draw_codes(&mut self, used: &mut Vec<usize>, n: usize) {
+        while used.len() < n {
+            let i = self.pools.draw(&mut self.rng);
+            if used.contains(&i) || (used.is_empty() && !self.pools.first_ok[i]) {
+                continue;
+            }
+            used.push(i);
+        }
     }
 
     /// A position other than the first (the claim has at least two diagnoses after this).
@@ -1105,6 +1166,11 @@ impl<'p> Generator<'p> {
             self.dx_written,
             self.dx_written as f64 / self.claims_written.max(1) as f64,
             self.pools.common.len()
+        );
+        let _ = writeln!(
+            err,
+            "gen-claims: {} codes drawn again because the engine flagged them for the patient or with another code of the claim",
+            self.redrawn
         );
         let total: u64 = self.injected.iter().map(|(_, n)| n).sum();
         let _ = writeln!(

@@ -9,7 +9,9 @@
 
 use std::sync::Arc;
 
-use super::claim::{Cell, CellLoc, Claim, ClaimType, CodeSystem, Diagnosis, DxRole, FileId, Sex};
+use super::claim::{
+    Cell, CellLoc, CellText, Claim, ClaimType, CodeSystem, Diagnosis, DxRole, FileId, Sex,
+};
 use super::columns::{DxColumn, DxSeries, Mapping};
 use super::members::Members;
 use super::rows::{RowFault, field_str};
@@ -74,7 +76,7 @@ impl<V: RecordView + ?Sized> RowCtx<'_, V> {
         Ok(self.text(col)?.and_then(|(loc, t)| {
             (keep_empty || !t.is_empty()).then(|| Cell {
                 loc,
-                raw: t.to_string(),
+                raw: t.into(),
                 value: Date::parse(t),
             })
         }))
@@ -86,13 +88,13 @@ impl<V: RecordView + ?Sized> RowCtx<'_, V> {
         let code_type = self.filled(self.map.code_type)?.and_then(|(loc, t)| {
             code_system_from_text(t).map(|value| Cell {
                 loc,
-                raw: t.to_string(),
+                raw: t.into(),
                 value,
             })
         });
         let mut claim = Claim {
             file: self.file,
-            id: id.map(str::to_string),
+            id: id.map(CellText::from),
             line: self.rec.line(),
             claim_type: self.claim_type()?,
             code_type,
@@ -103,12 +105,12 @@ impl<V: RecordView + ?Sized> RowCtx<'_, V> {
             birth_date: self.date(self.map.birth_date, false)?,
             age: self.filled(self.map.age)?.map(|(loc, t)| Cell {
                 loc,
-                raw: t.to_string(),
+                raw: t.into(),
                 value: parse_age(t),
             }),
             sex: self.filled(self.map.sex)?.map(|(loc, t)| Cell {
                 loc,
-                raw: t.to_string(),
+                raw: t.into(),
                 value: Sex::parse(t).ok_or(()),
             }),
             diagnoses: Vec::new(),
@@ -161,10 +163,10 @@ impl<V: RecordView + ?Sized> RowCtx<'_, V> {
     }
 
     /// A POA cell for `col` (present whenever the column is, possibly empty).
-    pub fn poa(&self, col: Option<usize>) -> Result<Option<Cell<String>>, RowFault> {
+    pub fn poa(&self, col: Option<usize>) -> Result<Option<Cell<CellText>>, RowFault> {
         Ok(self.text(col)?.map(|(loc, t)| Cell {
             loc,
-            raw: t.to_string(),
+            raw: t.into(),
             value: poa_value(t),
         }))
     }
@@ -218,7 +220,7 @@ impl<V: RecordView + ?Sized> RowCtx<'_, V> {
         Ok(Diagnosis {
             code: Cell {
                 loc: self.loc(col.code),
-                raw: text.to_string(),
+                raw: text.into(),
                 value: parse_code(text),
             },
             role,

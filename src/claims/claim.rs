@@ -23,12 +23,16 @@ pub struct CellLoc {
     pub field: u32,
 }
 
+/// A cell's text. Cells are short (codes, dates, ids), so they are kept
+/// inline without a heap allocation each.
+pub type CellText = compact_str::CompactString;
+
 /// A typed value and the cell it was read from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Cell<T> {
     pub loc: CellLoc,
     /// The cell's text, unquoted, trimmed of surrounding spaces.
-    pub raw: String,
+    pub raw: CellText,
     pub value: T,
 }
 
@@ -113,7 +117,7 @@ pub struct Diagnosis {
     /// first-listed); 0 for admitting, reason-for-visit and external-cause columns.
     pub position: u16,
     /// The present-on-admission indicator cell paired with this diagnosis, if any.
-    pub poa: Option<Cell<String>>,
+    pub poa: Option<Cell<CellText>>,
     /// ICD-9 or ICD-10 as the per-diagnosis version column says (CCW ICD_DGNS_VRSN_CD).
     pub code_system: CodeSystem,
 }
@@ -134,7 +138,7 @@ pub struct Claim {
     /// The claim id as written (trimmed); `None` when the file has no claim
     /// id column or the row's claim id cell is empty (each such row is then
     /// its own claim).
-    pub id: Option<String>,
+    pub id: Option<CellText>,
     /// The 1-based physical line of the claim's first row.
     pub line: u64,
     pub claim_type: ClaimType,

@@ -35,7 +35,7 @@ impl<T: Clone> MemberCell<T> {
     pub fn to_cell(&self) -> Cell<T> {
         Cell {
             loc: self.loc,
-            raw: self.raw.to_string(),
+            raw: self.raw.as_ref().into(),
             value: self.value.clone(),
         }
     }

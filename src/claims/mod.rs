@@ -37,7 +37,7 @@ pub mod values;
 mod wide;
 
 pub use claim::{
-    AgeError, Cell, CellLoc, Claim, ClaimType, CodeSystem, Diagnosis, DxRole, FileId, Sex,
+    AgeError, Cell, CellLoc, CellText, Claim, ClaimType, CodeSystem, Diagnosis, DxRole, FileId, Sex,
 };
 pub use columns::{ColumnMap, DxColumn, DxSeries, Layout, Mapping};
 pub use error::InputError;

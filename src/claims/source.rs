@@ -579,7 +579,7 @@ impl<'m> ClaimReader<'m> {
         let row_type = code_type.and_then(|(loc, t)| {
             code_system_from_text(t).map(|value| Cell {
                 loc,
-                raw: t.to_string(),
+                raw: t.into(),
                 value,
             })
         });
@@ -592,7 +592,7 @@ impl<'m> ClaimReader<'m> {
                 Some(Diagnosis {
                     code: Cell {
                         loc,
-                        raw: t.to_string(),
+                        raw: t.into(),
                         value: parse_code(t),
                     },
                     role: DxRole::Sequenced,

@@ -3,7 +3,7 @@
 //! system, age, POA. Kept apart from row handling so each rule is testable
 //! on its own.
 
-use super::claim::{AgeError, ClaimType, CodeSystem};
+use super::claim::{AgeError, CellText, ClaimType, CodeSystem};
 use super::lookalike::trim_invisible;
 use crate::codeset::code::{CodeFormatError, CodeKey};
 
@@ -181,8 +181,10 @@ pub fn parse_code(text: &str) -> Result<CodeKey, CodeFormatError> {
 }
 
 /// The POA indicator's value: trimmed, upper case (`y` -> `Y`).
-pub fn poa_value(raw: &str) -> String {
-    raw.to_ascii_uppercase()
+pub fn poa_value(raw: &str) -> CellText {
+    let mut value = CellText::from(raw);
+    value.make_ascii_uppercase();
+    value
 }
 
 #[cfg(test)]

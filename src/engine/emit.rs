@@ -57,7 +57,7 @@ impl<'a> Emitter<'a> {
             message: message.into(),
             help: None,
             location,
-            claim_id: self.claim.id.clone(),
+            claim_id: self.claim.id.as_ref().map(ToString::to_string),
             code: None,
             suggestions: Vec::new(),
             source_line,
@@ -70,7 +70,7 @@ impl<'a> Emitter<'a> {
     pub fn diagnosis(&mut self, dx: &Diagnosis, message: impl Into<String>) -> &mut Diagnostic {
         let d = self.cell(dx.code.loc, message);
         d.code = Some(CodeRef {
-            raw: dx.code.raw.clone(),
+            raw: dx.code.raw.to_string(),
             canonical: dx.code.value.ok().map(|k| k.dotted()),
         });
         d

@@ -146,7 +146,7 @@ fn swap_for(text: &Text, claim: &Claim, d: &Diagnostic) -> Option<Swap> {
         })
     };
     Some(Swap {
-        claim_id: claim.id.clone(),
+        claim_id: claim.id.as_ref().map(ToString::to_string),
         offending: pair(offending)?,
         first: pair(first)?,
     })
