@@ -176,7 +176,10 @@ impl CodeExclusions {
 #[derive(Default)]
 struct Memos {
     groups: Memo<Option<Rc<GroupExclusions>>>,
-    codes: SlotMemo<Option<Rc<CodeExclusions>>>,
+    /// The prefixes a code's notes name are kept beside the notes, so that
+    /// a code whose notes name nothing on the claim is passed over without
+    /// reading them.
+    codes: SlotMemo<(Blocks, Option<Rc<CodeExclusions>>)>,
 }
 
 thread_local! {
@@ -284,11 +287,11 @@ impl NativeRule for Excludes1Conflict {
                 .iter()
                 .zip(&slots)
                 .map(|((_, key), slot)| {
-                    codes
-                        .get_or_insert_with(*slot, || exclusions(groups, version, *key))
-                        .as_ref()
-                        .filter(|ex| ex.blocks.intersects(&blocks))
-                        .cloned()
+                    let (named, found) = codes.get_or_insert_with(*slot, || {
+                        let found = exclusions(groups, version, *key);
+                        (found.as_ref().map_or_else(Blocks::default, |ex| ex.blocks), found)
+                    });
+                    found.as_ref().filter(|_| named.intersects(&blocks)).cloned()
                 })
                 .collect()
         });
