@@ -72,35 +72,70 @@ pub struct CodeFacts {
 /// of every code fit, and the memos stay a few megabytes per rule.
 const CAPACITY: usize = 1 << 19;
 
-/// The per-thread table of [`CodeFacts`].
+/// The per-thread table of [`CodeFacts`]: one small map per edition, from
+/// the packed code to the facts packed into one word, so that the table
+/// stays compact enough for the processor's caches.
 #[derive(Default)]
 pub struct FactsTable {
-    map: Memo<CodeFacts>,
+    editions: Vec<(u64, HashMap<u64, u64, BuildHasherDefault<KeyHasher>>)>,
+    len: usize,
     epoch: u32,
 }
+
+// The packed facts: standing in bits 0-1, "has MCE flags" in bit 2, the
+// flags in bits 3-34, the slot index in bits 35-63.
+const MCE_SHIFT: u32 = 3;
+const SLOT_SHIFT: u32 = 35;
 
 impl FactsTable {
     /// The facts of `key` on `edition`, looked up in the code sets the
     /// first time this thread sees the pair.
     pub fn get(&mut self, edition: &Edition<'_>, key: CodeKey) -> CodeFacts {
-        let id = (edition.memo_id(), key.to_u64());
-        if let Some(f) = self.map.get(&id) {
-            return *f;
+        let id = edition.memo_id();
+        let at = match self.editions.iter().position(|(e, _)| *e == id) {
+            Some(at) => at,
+            None => {
+                self.editions.push((id, HashMap::default()));
+                self.editions.len() - 1
+            }
+        };
+        if let Some(&packed) = self.editions[at].1.get(&key.to_u64()) {
+            return self.unpack(packed);
         }
-        if self.map.len() >= CAPACITY {
-            self.map.clear();
+        if self.len >= CAPACITY {
+            for (_, map) in &mut self.editions {
+                map.clear();
+            }
+            self.len = 0;
             self.epoch = self.epoch.wrapping_add(1);
         }
-        let f = CodeFacts {
-            standing: edition.standing(key),
-            mce: edition.mce_flags(key),
+        let standing = edition.standing(key);
+        let mce = edition.mce_flags(key);
+        let packed = match standing {
+            Standing::Billable => 0,
+            Standing::Header => 1,
+            Standing::Unknown => 2,
+        } | mce.map_or(0, |f| 1 << 2 | u64::from(f.bits()) << MCE_SHIFT)
+            | (self.len as u64) << SLOT_SHIFT;
+        self.len += 1;
+        self.editions[at].1.insert(key.to_u64(), packed);
+        self.unpack(packed)
+    }
+
+    fn unpack(&self, packed: u64) -> CodeFacts {
+        CodeFacts {
+            standing: match packed & 3 {
+                0 => Standing::Billable,
+                1 => Standing::Header,
+                _ => Standing::Unknown,
+            },
+            mce: (packed & 4 != 0)
+                .then(|| MceFlags::from_bits_truncate((packed >> MCE_SHIFT) as u32)),
             slot: Slot {
-                index: self.map.len() as u32,
+                index: (packed >> SLOT_SHIFT) as u32,
                 epoch: self.epoch,
             },
-        };
-        self.map.insert(id, f);
-        f
+        }
     }
 }
 
