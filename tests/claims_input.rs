@@ -62,7 +62,7 @@ fn read(name: &str) -> Read_ {
 fn codes(c: &Claim) -> Vec<(String, DxRole, u16)> {
     c.diagnoses
         .iter()
-        .map(|d| (d.code.raw.clone(), d.role, d.position))
+        .map(|d| (d.code.raw.to_string(), d.role, d.position))
         .collect()
 }
 
@@ -111,7 +111,7 @@ fn tuva_layout_groups_interleaved_lines_and_joins_members() {
     let ids: Vec<_> = r
         .claims
         .iter()
-        .map(|c| (c.id.clone().unwrap(), c.line))
+        .map(|c| (c.id.as_deref().unwrap().to_string(), c.line))
         .collect();
     let want = [
         ("1001", 2),

@@ -289,9 +289,15 @@ impl NativeRule for Excludes1Conflict {
                 .map(|((_, key), slot)| {
                     let (named, found) = codes.get_or_insert_with(*slot, || {
                         let found = exclusions(groups, version, *key);
-                        (found.as_ref().map_or_else(Blocks::default, |ex| ex.blocks), found)
+                        (
+                            found.as_ref().map_or_else(Blocks::default, |ex| ex.blocks),
+                            found,
+                        )
                     });
-                    found.as_ref().filter(|_| named.intersects(&blocks)).cloned()
+                    found
+                        .as_ref()
+                        .filter(|_| named.intersects(&blocks))
+                        .cloned()
                 })
                 .collect()
         });
