@@ -154,6 +154,21 @@ impl<T> Default for SlotMemo<T> {
     }
 }
 
+impl<T: Default> SlotMemo<T> {
+    /// The record for `slot`, a default one the first time.
+    pub fn entry(&mut self, slot: Slot) -> &mut T {
+        if slot.epoch != self.epoch {
+            self.items.clear();
+            self.epoch = slot.epoch;
+        }
+        let i = slot.index as usize;
+        if i >= self.items.len() {
+            self.items.resize_with((i + 1).next_power_of_two(), || None);
+        }
+        self.items[i].get_or_insert_with(T::default)
+    }
+}
+
 impl<T> SlotMemo<T> {
     /// The value for `slot`, made by `make` the first time.
     pub fn get_or_insert_with(&mut self, slot: Slot, make: impl FnOnce() -> T) -> &T {

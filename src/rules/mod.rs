@@ -2,6 +2,7 @@
 //! lists of codes live in the TOML packs under `rules/` instead.
 
 pub mod blocks;
+mod note_memo;
 pub mod claim;
 pub mod combinations;
 pub mod data;

@@ -1,4 +1,3 @@
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::claims::{Diagnosis, DxRole};
@@ -10,9 +9,10 @@ use crate::engine::context::ClaimContext;
 use crate::engine::diagnostic::RuleMeta;
 use crate::engine::emit::Emitter;
 use crate::engine::memo::Slot;
-use crate::engine::memo::{Memo, SlotMemo, memo_key_raw};
+use crate::engine::memo::{Memo, memo_key_raw};
 use crate::engine::rule::NativeRule;
 use crate::rules::blocks::Blocks;
+use crate::rules::note_memo::{NoteMemo, with_note_memo};
 use crate::rules::describe::{date_is_covered, titled, with_lead};
 use crate::rules::notes::{NoteRefs, content_words, parse_note, same_word};
 use crate::rules::sequencing::code_first::origin_label;
@@ -145,7 +145,7 @@ fn described(ed: &Edition<'_>, key: CodeKey, level: usize, words: &[String]) -> 
 /// The Excludes1 notes written on one code, section or chapter, parsed once
 /// for every code that inherits them.
 #[derive(Debug)]
-struct GroupExclusions {
+pub(crate) struct GroupExclusions {
     blocks: Blocks,
     list: Vec<Exclusion>,
 }
@@ -153,7 +153,7 @@ struct GroupExclusions {
 /// The Excludes1 notes that apply to one code, with the prefixes of the
 /// codes they name, to pass over most pairs without reading the notes.
 #[derive(Debug)]
-struct CodeExclusions {
+pub(crate) struct CodeExclusions {
     owner: CodeKey,
     blocks: Blocks,
     groups: Vec<Rc<GroupExclusions>>,
@@ -172,18 +172,23 @@ impl CodeExclusions {
     }
 }
 
-/// Per-thread memos: parsed notes by note group, and each code's groups.
-#[derive(Default)]
-struct Memos {
-    groups: Memo<Option<Rc<GroupExclusions>>>,
-    /// The prefixes a code's notes name are kept beside the notes, so that
-    /// a code whose notes name nothing on the claim is passed over without
-    /// reading them.
-    codes: SlotMemo<(Blocks, Option<Rc<CodeExclusions>>)>,
-}
-
-thread_local! {
-    static MEMO: RefCell<Memos> = RefCell::new(Memos::default());
+/// For each code, the prefixes of all the other codes.
+fn others_blocks(coded: &[(&Diagnosis, CodeKey)]) -> Vec<Blocks> {
+    let mut before = Blocks::default();
+    let mut out: Vec<Blocks> = coded
+        .iter()
+        .map(|(_, key)| {
+            let b = before;
+            before.insert(*key);
+            b
+        })
+        .collect();
+    let mut after = Blocks::default();
+    for (b, (_, key)) in out.iter_mut().zip(coded).rev() {
+        b.union(&after);
+        after.insert(*key);
+    }
+    out
 }
 
 /// The Excludes1 notes of one group that name codes.
@@ -266,7 +271,6 @@ impl NativeRule for Excludes1Conflict {
         // `duplicate-code`'s finding, and each pair is judged once.
         let mut coded: Vec<(&Diagnosis, CodeKey)> = Vec::with_capacity(ctx.claim.diagnoses.len());
         let mut slots: Vec<Slot> = Vec::with_capacity(ctx.claim.diagnoses.len());
-        let mut blocks = Blocks::default();
         for (dx, key, r) in ctx.codes() {
             if matches!(dx.role, DxRole::Sequenced | DxRole::ExternalCause)
                 && !coded.iter().any(|(_, k)| *k == key)
@@ -274,21 +278,28 @@ impl NativeRule for Excludes1Conflict {
             {
                 coded.push((dx, key));
                 slots.push(slot);
-                blocks.insert(key);
             }
         }
         if coded.len() < 2 {
             return;
         }
-        let notes: Vec<Option<Rc<CodeExclusions>>> = MEMO.with(|memo| {
-            let memos = &mut *memo.borrow_mut();
-            let Memos { groups, codes } = memos;
+        // The prefixes of the claim's other codes, for each code: a note
+        // that names only codes near its own (E11's "type 1 diabetes
+        // (E10.-)") is passed over unless another code is near them too.
+        let others = others_blocks(&coded);
+        let notes: Vec<Option<Rc<CodeExclusions>>> = with_note_memo(|memo| {
+            let NoteMemo {
+                codes,
+                exclusion_groups,
+                ..
+            } = memo;
             coded
                 .iter()
                 .zip(&slots)
-                .map(|((_, key), slot)| {
-                    let (named, found) = codes.get_or_insert_with(*slot, || {
-                        let found = exclusions(groups, version, *key);
+                .zip(&others)
+                .map(|(((_, key), slot), blocks)| {
+                    let (named, found) = codes.entry(*slot).excludes1.get_or_insert_with(|| {
+                        let found = exclusions(exclusion_groups, version, *key);
                         (
                             found.as_ref().map_or_else(Blocks::default, |ex| ex.blocks),
                             found,
@@ -296,7 +307,7 @@ impl NativeRule for Excludes1Conflict {
                     });
                     found
                         .as_ref()
-                        .filter(|_| named.intersects(&blocks))
+                        .filter(|_| named.intersects(blocks))
                         .cloned()
                 })
                 .collect()

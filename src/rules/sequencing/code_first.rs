@@ -28,15 +28,15 @@
 //! code, so each code's notes are read once; a code without code-first
 //! notes costs one hash probe.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::claims::Diagnosis;
 use crate::codeset::code::CodeKey;
 use crate::codeset::version::{InheritedNote, NoteKind, NoteOrigin, Version};
 use crate::engine::context::ClaimContext;
-use crate::engine::memo::{Memo, SlotMemo, memo_key_raw};
+use crate::engine::memo::{Memo, memo_key_raw};
 use crate::rules::blocks::Blocks;
+use crate::rules::note_memo::{NoteMemo, with_note_memo};
 use crate::rules::describe::with_lead;
 use crate::rules::notes::{NoteRefs, has_phrase, parse_note, words};
 
@@ -216,17 +216,6 @@ fn instruction(origin: String, texts: &[&str], version: &Version) -> Instruction
     }
 }
 
-/// Per-thread memos: instructions by note group, and each code's list.
-#[derive(Default)]
-struct Memos {
-    groups: Memo<Rc<Instruction>>,
-    codes: SlotMemo<Option<Rc<[Rc<Instruction>]>>>,
-}
-
-thread_local! {
-    static MEMO: RefCell<Memos> = RefCell::new(Memos::default());
-}
-
 /// The code-first instructions that apply to `key` in `version`, nearest
 /// first; `None` when there are none. Each group of notes is parsed once
 /// for all the codes that inherit it.
@@ -257,13 +246,20 @@ pub fn each_with_instructions<'c>(
     mut f: impl FnMut(&'c Diagnosis, CodeKey, &[Rc<Instruction>]),
 ) {
     let version = ctx.edition.version();
-    MEMO.with(|memo| {
-        let Memos { groups, codes } = &mut *memo.borrow_mut();
+    with_note_memo(|memo| {
+        let NoteMemo {
+            codes,
+            instruction_groups,
+            ..
+        } = memo;
         for (dx, key, r) in ctx.codes() {
             let Some(slot) = r.slot.filter(|_| keep(dx)) else {
                 continue;
             };
-            let found = codes.get_or_insert_with(slot, || instructions(groups, version, key));
+            let found = codes
+                .entry(slot)
+                .code_first
+                .get_or_insert_with(|| instructions(instruction_groups, version, key));
             if let Some(list) = found {
                 f(dx, key, list);
             }
