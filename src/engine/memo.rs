@@ -70,7 +70,7 @@ pub struct CodeFacts {
 
 /// Codes remembered per thread before the memo starts over: two releases
 /// of every code fit, and the memos stay a few megabytes per rule.
-const CAPACITY: usize = 1 << 19;
+const CAPACITY: usize = 1 << 18;
 
 /// The per-thread table of [`CodeFacts`]: one small map per edition, from
 /// the packed code to the facts packed into one word, so that the table

@@ -2,12 +2,12 @@
 //! lists of codes live in the TOML packs under `rules/` instead.
 
 pub mod blocks;
-mod note_memo;
 pub mod claim;
 pub mod combinations;
 pub mod data;
 pub mod demographics;
 pub mod describe;
+mod note_memo;
 pub mod notes;
 pub mod poa;
 pub mod sequencing;

@@ -9,11 +9,11 @@ use crate::engine::context::ClaimContext;
 use crate::engine::diagnostic::RuleMeta;
 use crate::engine::emit::Emitter;
 use crate::engine::memo::Slot;
-use crate::engine::memo::{Memo, memo_key_raw};
+use crate::engine::memo::memo_key_raw;
 use crate::engine::rule::NativeRule;
 use crate::rules::blocks::Blocks;
-use crate::rules::note_memo::{NoteMemo, with_note_memo};
 use crate::rules::describe::{date_is_covered, titled, with_lead};
+use crate::rules::note_memo::{NoteMemo, with_note_memo};
 use crate::rules::notes::{NoteRefs, content_words, parse_note, same_word};
 use crate::rules::sequencing::code_first::origin_label;
 
@@ -152,15 +152,16 @@ pub(crate) struct GroupExclusions {
 
 /// The Excludes1 notes that apply to one code, with the prefixes of the
 /// codes they name, to pass over most pairs without reading the notes.
+/// Codes that inherit the same notes share one.
 #[derive(Debug)]
 pub(crate) struct CodeExclusions {
-    owner: CodeKey,
     blocks: Blocks,
     groups: Vec<Rc<GroupExclusions>>,
 }
 
 impl CodeExclusions {
-    fn find(&self, ed: &Edition<'_>, key: CodeKey) -> Option<&Exclusion> {
+    /// The note, applying to `owner`, that excludes `key`.
+    fn find(&self, ed: &Edition<'_>, owner: CodeKey, key: CodeKey) -> Option<&Exclusion> {
         if !self.blocks.contains(key) {
             return None;
         }
@@ -168,7 +169,7 @@ impl CodeExclusions {
             .iter()
             .filter(|g| g.blocks.contains(key))
             .flat_map(|g| &g.list)
-            .find(|e| e.excludes(ed, self.owner, key))
+            .find(|e| e.excludes(ed, owner, key))
     }
 }
 
@@ -228,32 +229,34 @@ fn group_exclusions(version: &Version, group: &NoteGroup<'_>) -> Option<Rc<Group
 }
 
 /// The Excludes1 notes that apply to `key` and name codes.
-fn exclusions(
-    groups_memo: &mut Memo<Option<Rc<GroupExclusions>>>,
-    version: &Version,
-    key: CodeKey,
-) -> Option<Rc<CodeExclusions>> {
+fn exclusions(memo: &mut NoteMemo, version: &Version, key: CodeKey) -> Option<Rc<CodeExclusions>> {
     let entry = version.get(key)?;
+    let mut ids: Vec<u32> = Vec::new();
     let mut groups = Vec::new();
     entry.for_each_note_group(NoteKind::Excludes1, |group| {
-        let parsed = groups_memo
+        let parsed = memo
+            .exclusion_groups
             .entry(memo_key_raw(version, u64::from(group.id())))
             .or_insert_with(|| group_exclusions(version, &group));
         if let Some(g) = parsed {
+            ids.push(group.id());
             groups.push(Rc::clone(g));
         }
     });
-    let mut blocks = Blocks::default();
-    for g in &groups {
-        blocks.union(&g.blocks);
+    if groups.is_empty() {
+        return None;
     }
-    (!groups.is_empty()).then(|| {
-        Rc::new(CodeExclusions {
-            owner: key,
-            blocks,
-            groups,
-        })
-    })
+    let shared = memo
+        .exclusion_lists
+        .entry((version.id(), ids.into_boxed_slice()))
+        .or_insert_with(|| {
+            let mut blocks = Blocks::default();
+            for g in &groups {
+                blocks.union(&g.blocks);
+            }
+            Rc::new(CodeExclusions { blocks, groups })
+        });
+    Some(Rc::clone(shared))
 }
 
 impl NativeRule for Excludes1Conflict {
@@ -288,27 +291,22 @@ impl NativeRule for Excludes1Conflict {
         // (E10.-)") is passed over unless another code is near them too.
         let others = others_blocks(&coded);
         let notes: Vec<Option<Rc<CodeExclusions>>> = with_note_memo(|memo| {
-            let NoteMemo {
-                codes,
-                exclusion_groups,
-                ..
-            } = memo;
             coded
                 .iter()
                 .zip(&slots)
                 .zip(&others)
                 .map(|(((_, key), slot), blocks)| {
-                    let (named, found) = codes.entry(*slot).excludes1.get_or_insert_with(|| {
-                        let found = exclusions(exclusion_groups, version, *key);
-                        (
-                            found.as_ref().map_or_else(Blocks::default, |ex| ex.blocks),
-                            found,
-                        )
-                    });
-                    found
-                        .as_ref()
-                        .filter(|_| named.intersects(blocks))
-                        .cloned()
+                    let notes = memo.codes.entry(*slot);
+                    let found = if notes.excludes1_known {
+                        notes.excludes1.clone()
+                    } else {
+                        let found = exclusions(memo, version, *key);
+                        let notes = memo.codes.entry(*slot);
+                        notes.excludes1_known = true;
+                        notes.excludes1 = found.clone();
+                        found
+                    };
+                    found.filter(|ex| ex.blocks.intersects(blocks))
                 })
                 .collect()
         });
@@ -319,8 +317,12 @@ impl NativeRule for Excludes1Conflict {
             for ((earlier, earlier_key), earlier_ex) in coded[..j].iter().zip(&notes[..j]) {
                 let Some(note) = later_ex
                     .as_ref()
-                    .and_then(|ex| ex.find(ed, *earlier_key))
-                    .or_else(|| earlier_ex.as_ref().and_then(|ex| ex.find(ed, *later_key)))
+                    .and_then(|ex| ex.find(ed, *later_key, *earlier_key))
+                    .or_else(|| {
+                        earlier_ex
+                            .as_ref()
+                            .and_then(|ex| ex.find(ed, *earlier_key, *later_key))
+                    })
                 else {
                     continue;
                 };

@@ -34,10 +34,10 @@ use crate::claims::Diagnosis;
 use crate::codeset::code::CodeKey;
 use crate::codeset::version::{InheritedNote, NoteKind, NoteOrigin, Version};
 use crate::engine::context::ClaimContext;
-use crate::engine::memo::{Memo, memo_key_raw};
+use crate::engine::memo::memo_key_raw;
 use crate::rules::blocks::Blocks;
-use crate::rules::note_memo::{NoteMemo, with_note_memo};
 use crate::rules::describe::with_lead;
+use crate::rules::note_memo::{InstructionList, NoteMemo, with_note_memo};
 use crate::rules::notes::{NoteRefs, has_phrase, parse_note, words};
 
 /// How strongly an instruction asks for the underlying code.
@@ -218,24 +218,31 @@ fn instruction(origin: String, texts: &[&str], version: &Version) -> Instruction
 
 /// The code-first instructions that apply to `key` in `version`, nearest
 /// first; `None` when there are none. Each group of notes is parsed once
-/// for all the codes that inherit it.
-fn instructions(
-    groups: &mut Memo<Rc<Instruction>>,
-    version: &Version,
-    key: CodeKey,
-) -> Option<Rc<[Rc<Instruction>]>> {
+/// for all the codes that inherit it, and codes with the same groups share
+/// one list.
+fn instructions(memo: &mut NoteMemo, version: &Version, key: CodeKey) -> Option<InstructionList> {
     let entry = version.get(key)?;
+    let mut ids: Vec<u32> = Vec::new();
     let mut list = Vec::new();
     entry.for_each_note_group(NoteKind::CodeFirst, |group| {
-        let parsed = groups
+        let parsed = memo
+            .instruction_groups
             .entry(memo_key_raw(version, u64::from(group.id())))
             .or_insert_with(|| {
                 let texts: Vec<&str> = group.texts().collect();
                 Rc::new(instruction(origin_label(group.from), &texts, version))
             });
+        ids.push(group.id());
         list.push(Rc::clone(parsed));
     });
-    (!list.is_empty()).then(|| list.into())
+    if list.is_empty() {
+        return None;
+    }
+    let shared = memo
+        .instruction_lists
+        .entry((version.id(), ids.into_boxed_slice()))
+        .or_insert_with(|| Rc::new(list));
+    Some(Rc::clone(shared))
 }
 
 /// Calls `f` for each diagnosis of the claim that `keep` selects and whose
@@ -246,25 +253,25 @@ pub fn each_with_instructions<'c>(
     mut f: impl FnMut(&'c Diagnosis, CodeKey, &[Rc<Instruction>]),
 ) {
     let version = ctx.edition.version();
-    with_note_memo(|memo| {
-        let NoteMemo {
-            codes,
-            instruction_groups,
-            ..
-        } = memo;
-        for (dx, key, r) in ctx.codes() {
-            let Some(slot) = r.slot.filter(|_| keep(dx)) else {
-                continue;
-            };
-            let found = codes
-                .entry(slot)
-                .code_first
-                .get_or_insert_with(|| instructions(instruction_groups, version, key));
-            if let Some(list) = found {
-                f(dx, key, list);
+    for (dx, key, r) in ctx.codes() {
+        let Some(slot) = r.slot.filter(|_| keep(dx)) else {
+            continue;
+        };
+        let found = with_note_memo(|memo| {
+            let notes = memo.codes.entry(slot);
+            if notes.code_first_known {
+                return notes.code_first.clone();
             }
+            let found = instructions(memo, version, key);
+            let notes = memo.codes.entry(slot);
+            notes.code_first_known = true;
+            notes.code_first = found.clone();
+            found
+        });
+        if let Some(list) = found {
+            f(dx, key, &list);
         }
-    });
+    }
 }
 
 /// The two-character prefixes of the claim's codes that `keep` selects.
