@@ -253,24 +253,31 @@ pub fn each_with_instructions<'c>(
     mut f: impl FnMut(&'c Diagnosis, CodeKey, &[Rc<Instruction>]),
 ) {
     let version = ctx.edition.version();
-    for (dx, key, r) in ctx.codes() {
-        let Some(slot) = r.slot.filter(|_| keep(dx)) else {
-            continue;
-        };
-        let found = with_note_memo(|memo| {
+    // Looked up first, all in one visit to the memo, so that `f` may do
+    // anything; most claims have no code with instructions.
+    let mut found: Vec<(&'c Diagnosis, CodeKey, InstructionList)> = Vec::new();
+    with_note_memo(|memo| {
+        for (dx, key, r) in ctx.codes() {
+            let Some(slot) = r.slot.filter(|_| keep(dx)) else {
+                continue;
+            };
             let notes = memo.codes.entry(slot);
-            if notes.code_first_known {
-                return notes.code_first.clone();
+            let list = if notes.code_first_known {
+                notes.code_first.clone()
+            } else {
+                let list = instructions(memo, version, key);
+                let notes = memo.codes.entry(slot);
+                notes.code_first_known = true;
+                notes.code_first = list.clone();
+                list
+            };
+            if let Some(list) = list {
+                found.push((dx, key, list));
             }
-            let found = instructions(memo, version, key);
-            let notes = memo.codes.entry(slot);
-            notes.code_first_known = true;
-            notes.code_first = found.clone();
-            found
-        });
-        if let Some(list) = found {
-            f(dx, key, &list);
         }
+    });
+    for (dx, key, list) in found {
+        f(dx, key, &list);
     }
 }
 
