@@ -1,7 +1,7 @@
 //! Everything a rule may read while it checks one claim: the claim, the code
 //! set edition for its service date, and each diagnosis resolved once.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 
 use crate::claims::{Claim, CodeSystem, Diagnosis, DxRole};
 use crate::codeset::code::CodeKey;
@@ -44,9 +44,6 @@ pub struct ClaimContext<'a> {
     pub age: Option<u32>,
     /// The POA-exempt code list of the run, when one is loaded (`--poa-exempt`).
     pub poa_exempt: Option<&'a PoaExemptList>,
-    /// The last code whose MCE flags were asked for, and its flags: the
-    /// principal diagnosis is asked about by several rules in a row.
-    mce_memo: Cell<Option<(CodeKey, Option<MceFlags>)>>,
 }
 
 impl<'a> ClaimContext<'a> {
@@ -79,24 +76,16 @@ impl<'a> ClaimContext<'a> {
             service_date,
             age,
             poa_exempt: None,
-            mce_memo: Cell::new(None),
         }
     }
 
     /// The MCE edit flags of `key` on the claim's date
-    /// ([`Edition::mce_flags`]), remembered for the last code asked about.
+    /// ([`Edition::mce_flags`]): resolved once for the claim's own codes.
     pub fn mce_flags(&self, key: CodeKey) -> Option<MceFlags> {
-        if let Some(r) = self.resolved.iter().find(|r| r.key == Some(key) && r.icd10) {
-            return r.mce;
+        match self.resolved.iter().find(|r| r.key == Some(key) && r.icd10) {
+            Some(r) => r.mce,
+            None => self.edition.mce_flags(key),
         }
-        if let Some((k, flags)) = self.mce_memo.get()
-            && k == key
-        {
-            return flags;
-        }
-        let flags = self.edition.mce_flags(key);
-        self.mce_memo.set(Some((key, flags)));
-        flags
     }
 
     /// Diagnoses with their resolution, in claim order.

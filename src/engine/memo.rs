@@ -20,10 +20,8 @@ use crate::codeset::version::Version;
 /// or note group).
 pub type Memo<V> = HashMap<(u64, u64), V, BuildHasherDefault<KeyHasher>>;
 
-/// The memo key of `key` in `version`.
-pub fn memo_key(version: &Version, key: CodeKey) -> (u64, u64) {
-    memo_key_raw(version, key.to_u64())
-}
+/// A map from a packed code to a packed word.
+type PackedMap = HashMap<u64, u64, BuildHasherDefault<KeyHasher>>;
 
 /// The memo key of anything else numbered within `version` (a note group).
 pub fn memo_key_raw(version: &Version, n: u64) -> (u64, u64) {
@@ -77,7 +75,7 @@ const CAPACITY: usize = 1 << 18;
 /// stays compact enough for the processor's caches.
 #[derive(Default)]
 pub struct FactsTable {
-    editions: Vec<(u64, HashMap<u64, u64, BuildHasherDefault<KeyHasher>>)>,
+    editions: Vec<(u64, PackedMap)>,
     len: usize,
     epoch: u32,
 }
@@ -95,7 +93,7 @@ impl FactsTable {
         let at = match self.editions.iter().position(|(e, _)| *e == id) {
             Some(at) => at,
             None => {
-                self.editions.push((id, HashMap::default()));
+                self.editions.push((id, PackedMap::default()));
                 self.editions.len() - 1
             }
         };
@@ -139,9 +137,10 @@ impl FactsTable {
     }
 }
 
-/// What a rule derives from a code, by [`Slot`]: `None` until computed.
+/// What a rule derives from a code, by [`Slot`]: a record per code, made
+/// with `Default` and filled in by the rule on first use.
 pub struct SlotMemo<T> {
-    items: Vec<Option<T>>,
+    items: Vec<T>,
     epoch: u32,
 }
 
@@ -155,7 +154,7 @@ impl<T> Default for SlotMemo<T> {
 }
 
 impl<T: Default> SlotMemo<T> {
-    /// The record for `slot`, a default one the first time.
+    /// The record for `slot`.
     pub fn entry(&mut self, slot: Slot) -> &mut T {
         if slot.epoch != self.epoch {
             self.items.clear();
@@ -163,23 +162,9 @@ impl<T: Default> SlotMemo<T> {
         }
         let i = slot.index as usize;
         if i >= self.items.len() {
-            self.items.resize_with((i + 1).next_power_of_two(), || None);
+            self.items
+                .resize_with((i + 1).next_power_of_two(), T::default);
         }
-        self.items[i].get_or_insert_with(T::default)
-    }
-}
-
-impl<T> SlotMemo<T> {
-    /// The value for `slot`, made by `make` the first time.
-    pub fn get_or_insert_with(&mut self, slot: Slot, make: impl FnOnce() -> T) -> &T {
-        if slot.epoch != self.epoch {
-            self.items.clear();
-            self.epoch = slot.epoch;
-        }
-        let i = slot.index as usize;
-        if i >= self.items.len() {
-            self.items.resize_with((i + 1).next_power_of_two(), || None);
-        }
-        self.items[i].get_or_insert_with(make)
+        &mut self.items[i]
     }
 }
