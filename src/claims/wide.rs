@@ -91,9 +91,14 @@ impl WideSeen {
             return;
         }
         if self.current.first.len() >= self.capacity {
-            let old = std::mem::take(&mut self.previous);
+            // The oldest generation's tables, emptied, become the new
+            // current one: after the first turn no table grows again, so
+            // memory never holds a table and its doubled copy at once.
+            let mut old = std::mem::take(&mut self.previous);
             self.forgotten += old.first.len() as u64;
-            self.previous = std::mem::take(&mut self.current);
+            old.first.clear();
+            old.extra.clear();
+            self.previous = std::mem::replace(&mut self.current, old);
         }
         if let Some(fp) = self.previous.first.remove(&id) {
             self.current.first.insert(id, fp);
