@@ -17,7 +17,11 @@
 //!
 //! Which codes are clean, and which defects really fire, is decided by
 //! running the engine itself on small probe claims at start-up, so the
-//! generator follows the rules as they change. The same seed, layout and
+//! generator follows the rules as they change. Each claim is checked too
+//! before its defect is injected: a code the engine flags for the patient
+//! (an age edit) or with another code (Excludes1, code-first order) is
+//! drawn again, so the file holds its planned defects and no accidental
+//! ones. The same seed, layout and
 //! row count always produce the same bytes. A summary of what was injected
 //! goes to stderr.
 
