@@ -225,13 +225,19 @@ impl VersionBlob {
         std::str::from_utf8(bytes).unwrap_or_default()
     }
 
-    /// The kind of note `i`, without decoding its text.
-    pub(crate) fn note_kind(&self, i: u32) -> NoteKind {
-        let byte = self.blob.section(version_section::NOTE_KINDS)[i as usize];
-        NoteKind::ALL
-            .into_iter()
-            .find(|k| k.to_byte() == byte)
-            .unwrap_or(NoteKind::Note)
+    /// Does `range` hold a note of `kind`? Tests the kind bytes only.
+    pub(crate) fn has_note_kind(&self, range: NoteRange, kind: NoteKind) -> bool {
+        let kinds = self.blob.section(version_section::NOTE_KINDS);
+        let (start, end) = (range.start as usize, (range.start + range.len) as usize);
+        kinds
+            .get(start..end)
+            .is_some_and(|bytes| bytes.contains(&kind.to_byte()))
+    }
+
+    /// The kind byte of note `i` ([`NoteKind::to_byte`]), without decoding
+    /// its text.
+    pub(crate) fn note_kind_byte(&self, i: u32) -> u8 {
+        self.blob.section(version_section::NOTE_KINDS)[i as usize]
     }
 
     pub(crate) fn note_text(&self, i: u32) -> &str {
@@ -263,6 +269,17 @@ impl VersionBlob {
             self.string(f::u32_at(b, 4)),
             notes,
         )
+    }
+
+    /// A section's notes and its enclosing section, without decoding text.
+    pub(crate) fn section_notes(&self, s: u16) -> (NoteRange, Option<u16>) {
+        let at = usize::from(s) * SECTION_LEN;
+        let b = &self.blob.section(version_section::SECTIONS)[at..at + SECTION_LEN];
+        let notes = NoteRange {
+            start: f::u32_at(b, 8),
+            len: f::u32_at(b, 12),
+        };
+        (notes, some_u16(f::u16_at(b, 18)))
     }
 
     /// (id, title, notes, chapter, enclosing section)

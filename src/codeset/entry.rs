@@ -161,28 +161,30 @@ impl<'a> Entry<'a> {
     /// without decoding any text.
     pub fn for_each_note_group(&self, kind: NoteKind, mut f: impl FnMut(NoteGroup<'a>)) {
         let v = self.v;
-        let mut visit = |from: NoteOrigin<'a>, range: NoteRange| {
-            if (range.start..range.start + range.len).any(|n| v.note_kind(n) == kind) {
+        // Where a group is written is decoded only for groups that have
+        // notes of `kind`: a code meets every section around it.
+        let mut visit = |range: NoteRange, from: &dyn Fn() -> NoteOrigin<'a>| {
+            if v.has_note_kind(range, kind) {
                 f(NoteGroup {
                     v,
-                    from,
+                    from: from(),
                     range,
                     kind,
                 });
             }
         };
         for code in std::iter::once(*self).chain(self.ancestors()) {
-            visit(NoteOrigin::Code(code.key()), v.notes_of(code.i));
+            visit(v.notes_of(code.i), &|| NoteOrigin::Code(code.key()));
         }
         let mut section = v.section_of(self.i);
         while let Some(s) = section {
-            let (id, _, notes, _, enclosing) = v.section(s);
-            visit(NoteOrigin::Section(id), notes);
+            let (notes, enclosing) = v.section_notes(s);
+            visit(notes, &|| NoteOrigin::Section(v.section(s).0));
             section = enclosing.filter(|&e| e != s);
         }
         if let Some(c) = v.chapter_of(self.i) {
             let (number, _, notes) = v.chapter(c);
-            visit(NoteOrigin::Chapter(number), notes);
+            visit(notes, &|| NoteOrigin::Chapter(number));
         }
     }
 }
@@ -215,8 +217,9 @@ fn notes_in<'a>(
     range: NoteRange,
     kind: NoteKind,
 ) -> impl Iterator<Item = &'a str> + use<'a> {
+    let want = kind.to_byte();
     (range.start..range.start + range.len)
-        .filter(move |&n| v.note_kind(n) == kind)
+        .filter(move |&n| v.note_kind_byte(n) == want)
         .map(move |n| v.note_text(n))
 }
 
