@@ -7,7 +7,9 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use crate::engine::memo::{Memo, SlotMemo};
+use crate::codeset::code::CodeKey;
+use crate::codeset::version::{NoteGroup, NoteKind, Version};
+use crate::engine::memo::{Memo, SlotMemo, memo_key_raw};
 use crate::rules::combinations::excludes1_conflict::{CodeExclusions, GroupExclusions};
 use crate::rules::sequencing::code_first::Instruction;
 
@@ -24,20 +26,67 @@ pub(crate) struct CodeNotes {
 /// The code-first instructions that apply to a code, nearest first.
 pub(crate) type InstructionList = Rc<Vec<Rc<Instruction>>>;
 
-/// Codes that inherit the same note groups share one derived list: the
-/// key is the release and the groups' numbers.
-pub(crate) type SharedLists<T> = HashMap<(u64, Box<[u32]>), T>;
+/// What one rule derives from the notes of one kind: each note group
+/// parsed once for every code that inherits it, and each distinct run of
+/// groups a code inherits combined once, shared by the codes with that run.
+pub(crate) struct DerivedNotes<G, L> {
+    /// By release and group; `None`: the group holds nothing of use.
+    groups: Memo<Option<Rc<G>>>,
+    /// By release and the groups' numbers.
+    lists: HashMap<(u64, Box<[u32]>), Rc<L>>,
+}
+
+impl<G, L> Default for DerivedNotes<G, L> {
+    fn default() -> Self {
+        DerivedNotes {
+            groups: Memo::default(),
+            lists: HashMap::new(),
+        }
+    }
+}
+
+impl<G, L> DerivedNotes<G, L> {
+    /// The combined list of what `parse` makes of the `kind` note groups
+    /// that apply to `key` in `version`, nearest first; `None` when the
+    /// code is not in the release or no group holds anything of use.
+    pub fn list(
+        &mut self,
+        version: &Version,
+        key: CodeKey,
+        kind: NoteKind,
+        parse: impl Fn(&NoteGroup<'_>) -> Option<G>,
+        combine: impl FnOnce(Vec<Rc<G>>) -> L,
+    ) -> Option<Rc<L>> {
+        let entry = version.get(key)?;
+        let mut ids: Vec<u32> = Vec::new();
+        let mut parts: Vec<Rc<G>> = Vec::new();
+        entry.for_each_note_group(kind, |group| {
+            let parsed = self
+                .groups
+                .entry(memo_key_raw(version, u64::from(group.id())))
+                .or_insert_with(|| parse(&group).map(Rc::new));
+            if let Some(part) = parsed {
+                ids.push(group.id());
+                parts.push(Rc::clone(part));
+            }
+        });
+        if parts.is_empty() {
+            return None;
+        }
+        let shared = self
+            .lists
+            .entry((version.id(), ids.into_boxed_slice()))
+            .or_insert_with(|| Rc::new(combine(parts)));
+        Some(Rc::clone(shared))
+    }
+}
 
 #[derive(Default)]
 pub(crate) struct NoteMemo {
     /// By the engine's code slot.
     pub codes: SlotMemo<CodeNotes>,
-    /// Parsed note groups, by release and group, shared by every code that
-    /// inherits them.
-    pub exclusion_groups: Memo<Option<Rc<GroupExclusions>>>,
-    pub exclusion_lists: SharedLists<Rc<CodeExclusions>>,
-    pub instruction_groups: Memo<Rc<Instruction>>,
-    pub instruction_lists: SharedLists<InstructionList>,
+    pub exclusions: DerivedNotes<GroupExclusions, CodeExclusions>,
+    pub instructions: DerivedNotes<Instruction, Vec<Rc<Instruction>>>,
 }
 
 thread_local! {

@@ -9,7 +9,6 @@ use crate::engine::context::ClaimContext;
 use crate::engine::diagnostic::RuleMeta;
 use crate::engine::emit::Emitter;
 use crate::engine::memo::Slot;
-use crate::engine::memo::memo_key_raw;
 use crate::engine::rule::NativeRule;
 use crate::rules::blocks::Blocks;
 use crate::rules::describe::{date_is_covered, titled, with_lead};
@@ -193,7 +192,7 @@ fn others_blocks(coded: &[(&Diagnosis, CodeKey)]) -> Vec<Blocks> {
 }
 
 /// The Excludes1 notes of one group that name codes.
-fn group_exclusions(version: &Version, group: &NoteGroup<'_>) -> Option<Rc<GroupExclusions>> {
+fn group_exclusions(version: &Version, group: &NoteGroup<'_>) -> Option<GroupExclusions> {
     let mut list: Vec<Exclusion> = Vec::new();
     // A note that ends in a colon and names no code heads the notes after
     // it in the same group: `polyneuropathy (in):` above `diabetes mellitus
@@ -225,38 +224,24 @@ fn group_exclusions(version: &Version, group: &NoteGroup<'_>) -> Option<Rc<Group
     for e in &list {
         blocks.union(&e.blocks);
     }
-    (!list.is_empty()).then(|| Rc::new(GroupExclusions { blocks, list }))
+    (!list.is_empty()).then_some(GroupExclusions { blocks, list })
 }
 
 /// The Excludes1 notes that apply to `key` and name codes.
 fn exclusions(memo: &mut NoteMemo, version: &Version, key: CodeKey) -> Option<Rc<CodeExclusions>> {
-    let entry = version.get(key)?;
-    let mut ids: Vec<u32> = Vec::new();
-    let mut groups = Vec::new();
-    entry.for_each_note_group(NoteKind::Excludes1, |group| {
-        let parsed = memo
-            .exclusion_groups
-            .entry(memo_key_raw(version, u64::from(group.id())))
-            .or_insert_with(|| group_exclusions(version, &group));
-        if let Some(g) = parsed {
-            ids.push(group.id());
-            groups.push(Rc::clone(g));
-        }
-    });
-    if groups.is_empty() {
-        return None;
-    }
-    let shared = memo
-        .exclusion_lists
-        .entry((version.id(), ids.into_boxed_slice()))
-        .or_insert_with(|| {
+    memo.exclusions.list(
+        version,
+        key,
+        NoteKind::Excludes1,
+        |group| group_exclusions(version, group),
+        |groups| {
             let mut blocks = Blocks::default();
             for g in &groups {
                 blocks.union(&g.blocks);
             }
-            Rc::new(CodeExclusions { blocks, groups })
-        });
-    Some(Rc::clone(shared))
+            CodeExclusions { blocks, groups }
+        },
+    )
 }
 
 impl NativeRule for Excludes1Conflict {

@@ -34,7 +34,6 @@ use crate::claims::Diagnosis;
 use crate::codeset::code::CodeKey;
 use crate::codeset::version::{InheritedNote, NoteKind, NoteOrigin, Version};
 use crate::engine::context::ClaimContext;
-use crate::engine::memo::memo_key_raw;
 use crate::rules::blocks::Blocks;
 use crate::rules::describe::with_lead;
 use crate::rules::note_memo::{InstructionList, NoteMemo, with_note_memo};
@@ -217,32 +216,18 @@ fn instruction(origin: String, texts: &[&str], version: &Version) -> Instruction
 }
 
 /// The code-first instructions that apply to `key` in `version`, nearest
-/// first; `None` when there are none. Each group of notes is parsed once
-/// for all the codes that inherit it, and codes with the same groups share
-/// one list.
+/// first; `None` when there are none.
 fn instructions(memo: &mut NoteMemo, version: &Version, key: CodeKey) -> Option<InstructionList> {
-    let entry = version.get(key)?;
-    let mut ids: Vec<u32> = Vec::new();
-    let mut list = Vec::new();
-    entry.for_each_note_group(NoteKind::CodeFirst, |group| {
-        let parsed = memo
-            .instruction_groups
-            .entry(memo_key_raw(version, u64::from(group.id())))
-            .or_insert_with(|| {
-                let texts: Vec<&str> = group.texts().collect();
-                Rc::new(instruction(origin_label(group.from), &texts, version))
-            });
-        ids.push(group.id());
-        list.push(Rc::clone(parsed));
-    });
-    if list.is_empty() {
-        return None;
-    }
-    let shared = memo
-        .instruction_lists
-        .entry((version.id(), ids.into_boxed_slice()))
-        .or_insert_with(|| Rc::new(list));
-    Some(Rc::clone(shared))
+    memo.instructions.list(
+        version,
+        key,
+        NoteKind::CodeFirst,
+        |group| {
+            let texts: Vec<&str> = group.texts().collect();
+            Some(instruction(origin_label(group.from), &texts, version))
+        },
+        |list| list,
+    )
 }
 
 /// Calls `f` for each diagnosis of the claim that `keep` selects and whose
