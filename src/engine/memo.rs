@@ -137,6 +137,9 @@ impl FactsTable {
     }
 }
 
+/// Slots added to a [`SlotMemo`] at a time.
+const SLOT_STEP: usize = 1 << 14;
+
 /// What a rule derives from a code, by [`Slot`]: a record per code, made
 /// with `Default` and filled in by the rule on first use.
 pub struct SlotMemo<T> {
@@ -162,8 +165,11 @@ impl<T: Default> SlotMemo<T> {
         }
         let i = slot.index as usize;
         if i >= self.items.len() {
-            self.items
-                .resize_with((i + 1).next_power_of_two(), T::default);
+            // Grown in steps, not by doubling: slots fill up densely, and a
+            // doubled vector would be half empty in every worker.
+            let len = (i + 1).next_multiple_of(SLOT_STEP);
+            self.items.reserve_exact(len - self.items.len());
+            self.items.resize_with(len, T::default);
         }
         &mut self.items[i]
     }
