@@ -300,7 +300,9 @@ impl<'a> Edition<'a> {
         let release = self.version.id() << 34;
         match self.basis {
             Basis::Tabular | Basis::Fallback => release,
-            Basis::Timeline(date) => release | 1 << 33 | u64::from(date.to_yyyymmdd()),
+            Basis::Timeline(date) => {
+                release | 1 << 33 | u64::from(self.sets.timeline.segment(date))
+            }
         }
     }
 

@@ -36,6 +36,8 @@ pub struct Timeline {
     coverage: DateRange,
     /// Stands in for a key the writer cannot have produced.
     placeholder: CodeKey,
+    /// Every period's first and last day, sorted (see [`Timeline::segment`]).
+    boundaries: OnceLock<(Vec<Date>, Vec<Date>)>,
 }
 
 impl Timeline {
@@ -91,6 +93,7 @@ impl Timeline {
             code_count,
             coverage,
             placeholder,
+            boundaries: OnceLock::new(),
         })
     }
 
@@ -147,6 +150,36 @@ impl Timeline {
             },
             flags: MceFlags::from_bits_truncate(f::u32_at(b, 8)),
         }
+    }
+
+    /// A number shared by exactly the dates on which every code has the
+    /// same validity and flags: dates between two consecutive period
+    /// starts or ends. Caches of per-code answers key on it instead of the
+    /// date, so that a file of claims spread over a year asks once per code
+    /// and update, not once per code and day.
+    pub fn segment(&self, date: Date) -> u32 {
+        let (starts, ends) = self.boundaries.get_or_init(|| {
+            let (mut starts, mut ends): (Vec<Date>, Vec<Date>) = (0..self.period_count())
+                .map(|p| {
+                    let valid = self.period(p).valid;
+                    (valid.start, valid.end)
+                })
+                .unzip();
+            for list in [&mut starts, &mut ends] {
+                list.sort_unstable();
+                list.dedup();
+            }
+            (starts, ends)
+        });
+        let started = starts.partition_point(|s| *s <= date);
+        let ended = ends.partition_point(|e| *e < date);
+        // Both counts only grow with the date, and equal counts mean no
+        // period starts or ends between two dates.
+        (started + ended) as u32
+    }
+
+    fn period_count(&self) -> u32 {
+        (self.blob.section(timeline_section::PERIODS).len() / PERIOD_LEN) as u32
     }
 
     /// The periods in which `key` is valid, oldest first (none for headers
@@ -264,3 +297,51 @@ impl Iterator for Periods<'_> {
 }
 
 impl ExactSizeIterator for Periods<'_> {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_share_a_segment_exactly_when_every_code_answers_alike() {
+        let t = Timeline::embedded();
+        let day = |y, m, d| Date::ymd(y, m, d);
+        // FY2027 codes start on 2026-10-01: the day before is another segment.
+        assert_ne!(t.segment(day(2026, 9, 30)), t.segment(day(2026, 10, 1)));
+        assert_eq!(t.segment(day(2026, 10, 1)), t.segment(day(2026, 12, 31)));
+        // Every code's flags agree on two dates of one segment.
+        let pairs = [
+            (day(2026, 10, 1), day(2026, 11, 15)),
+            (day(2024, 10, 1), day(2025, 3, 31)),
+            (day(2019, 1, 1), day(2019, 2, 1)),
+        ];
+        let mut compared = 0;
+        for (a, b) in pairs {
+            if t.segment(a) != t.segment(b) {
+                continue;
+            }
+            compared += 1;
+            for key in t.codes() {
+                assert_eq!(
+                    t.flags_on(key, a),
+                    t.flags_on(key, b),
+                    "{key} on {a} and {b}"
+                );
+            }
+        }
+        assert!(compared >= 2, "only {compared} pairs shared a segment");
+        // Segments only grow with the date.
+        let mut last = 0;
+        for year in 2015..=2027 {
+            for month in 1..=12 {
+                let date = day(year, month, 1);
+                if !t.coverage().contains(date) {
+                    continue;
+                }
+                let s = t.segment(date);
+                assert!(s >= last, "segment of {date} before the previous month's");
+                last = s;
+            }
+        }
+    }
+}
