@@ -1,3 +1,5 @@
+use std::cell::RefCell;
+
 use crate::claims::{DxRole, Sex};
 use crate::codeset::code::CodeKey;
 use crate::codeset::mce::MceFlags;
@@ -7,6 +9,7 @@ use crate::declare_rule;
 use crate::engine::context::ClaimContext;
 use crate::engine::diagnostic::RuleMeta;
 use crate::engine::emit::Emitter;
+use crate::engine::memo::SlotMemo;
 use crate::engine::rule::NativeRule;
 use crate::rules::describe::{date_is_covered, titled};
 
@@ -68,6 +71,12 @@ pub fn last_sex_list(timeline: &Timeline, key: CodeKey) -> Option<(Sex, Date)> {
         })
 }
 
+thread_local! {
+    /// [`last_sex_list`] by code slot; the outer `None`: not looked up yet.
+    static LISTS: RefCell<SlotMemo<Option<Option<(Sex, Date)>>>> =
+        RefCell::new(SlotMemo::default());
+}
+
 impl NativeRule for SexConflict {
     fn meta(&self) -> RuleMeta {
         Self::rule_meta()
@@ -82,11 +91,22 @@ impl NativeRule for SexConflict {
             return;
         };
         let timeline = ctx.edition.sets().timeline();
-        for (dx, key, _) in ctx.codes() {
+        for (dx, key, r) in ctx.codes() {
             if !matches!(dx.role, DxRole::Sequenced | DxRole::ExternalCause) {
                 continue;
             }
-            let Some((listed, until)) = last_sex_list(timeline, key) else {
+            // The list comes from the code's whole MCE history: looked up
+            // once per code on this thread.
+            let listed = match r.slot {
+                Some(slot) => LISTS.with(|memo| {
+                    *memo
+                        .borrow_mut()
+                        .entry(slot)
+                        .get_or_insert_with(|| last_sex_list(timeline, key))
+                }),
+                None => last_sex_list(timeline, key),
+            };
+            let Some((listed, until)) = listed else {
                 continue;
             };
             if listed == sex {
