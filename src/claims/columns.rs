@@ -697,16 +697,6 @@ impl Mapping {
         &self.headers
     }
 
-    /// The code columns of every diagnosis role (wide layout).
-    pub fn diagnosis_columns(&self) -> impl Iterator<Item = usize> + '_ {
-        self.sequenced
-            .columns()
-            .chain(self.admitting.iter())
-            .chain(self.reason_for_visit.iter())
-            .chain(self.external_cause.columns())
-            .map(|c| c.code)
-    }
-
     /// Every column whose content the engine consumes, in column order
     /// (the claim id excluded): what a row's content fingerprint covers.
     pub fn content_columns(&self) -> Vec<usize> {

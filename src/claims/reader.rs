@@ -198,6 +198,8 @@ pub struct RecordReader<R> {
     /// [`decode`]: RecordReader::decode
     text: String,
     decoded: bool,
+    /// The decoded record holds no NUL byte.
+    nul_free: bool,
     /// A read error met while buffering the header, returned by the next read.
     deferred: Option<io::Error>,
 }
@@ -233,6 +235,7 @@ impl<R: Read> RecordReader<R> {
             problem: None,
             text: String::new(),
             decoded: false,
+            nul_free: false,
             deferred: None,
         };
         // Buffer the whole header line, and at least `SNIFF_LEN` bytes,
@@ -513,10 +516,18 @@ impl<R: Read> RecordReader<R> {
             return;
         }
         self.text.clear();
-        if let Ok(s) = std::str::from_utf8(self.out.get(..self.nout).unwrap_or_default()) {
+        let out = self.out.get(..self.nout).unwrap_or_default();
+        if let Ok(s) = std::str::from_utf8(out) {
             self.text.push_str(s);
             self.decoded = true;
+            self.nul_free = !out.contains(&0);
         }
+    }
+
+    /// True when [`decode`](RecordReader::decode) found the record free of
+    /// NUL bytes, so its fields need no check of their own.
+    pub fn nul_free(&self) -> bool {
+        self.decoded && self.nul_free
     }
 
     /// Field `i` trimmed of surrounding spaces and tabs, as text; `Err` with

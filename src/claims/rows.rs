@@ -138,6 +138,7 @@ pub fn field_str<V: RecordView + ?Sized>(rec: &V, i: usize) -> Result<&str, RowF
     let loc = || rec.loc(i).unwrap_or_else(|| rec.row_loc());
     match rec.field_text(i) {
         None => Ok(""),
+        Some(Ok(s)) if rec.nul_free() => Ok(s),
         Some(Ok(s)) => match s.bytes().position(|b| b == 0) {
             None => Ok(s),
             Some(offset) => Err((

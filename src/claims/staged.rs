@@ -11,7 +11,7 @@
 //! on any thread, and a [`WideTally`] run over the batches in order
 //! completes the file's accounting.
 //!
-//! Only rows that are valid UTF-8 throughout are copied: building them
+//! Only rows that are valid UTF-8 throughout, without NUL bytes, are copied: building them
 //! cannot fail, so the grouping can record them at once. Any other row is built on
 //! the reading thread, as the single-threaded reader does. Long-layout files
 //! group rows into claims as they go and are read on one thread: their
@@ -45,6 +45,8 @@ pub trait RecordView {
     fn line(&self) -> u64;
     /// Each physical line of the record.
     fn for_each_line(&self, f: impl FnMut(u64, &[u8]));
+    /// Known to hold no NUL byte (else each field read is checked).
+    fn nul_free(&self) -> bool;
 }
 
 impl<R: Read> RecordView for RecordReader<R> {
@@ -65,6 +67,9 @@ impl<R: Read> RecordView for RecordReader<R> {
     }
     fn for_each_line(&self, f: impl FnMut(u64, &[u8])) {
         RecordReader::for_each_line(self, f)
+    }
+    fn nul_free(&self) -> bool {
+        RecordReader::nul_free(self)
     }
 }
 
@@ -193,7 +198,7 @@ impl RowBatch {
     }
 
     /// Copies the current record's claim cells; `None` (and nothing kept)
-    /// when the record is not UTF-8.
+    /// when the record is not UTF-8 or holds a NUL byte.
     pub(crate) fn copy_row<R: Read>(
         &mut self,
         rec: &RecordReader<R>,
@@ -204,7 +209,9 @@ impl RowBatch {
         let all = rec.fields_run(0, n.checked_sub(1)?)?;
         // One check for the whole record; cells are cut at field ends, so
         // each is text when the record is (checked again below).
-        let text = std::str::from_utf8(all).ok()?;
+        let text = std::str::from_utf8(all)
+            .ok()
+            .filter(|_| !all.contains(&0))?;
         let base = self.text.len();
         if base + text.len() > u32::MAX as usize {
             return None;
@@ -320,6 +327,11 @@ impl RecordView for CopiedRecord<'_> {
         for &(line, s, e) in &self.batch.lines[a as usize..b as usize] {
             f(line, &self.batch.line_text[s as usize..e as usize]);
         }
+    }
+
+    /// Rows with a NUL byte are never copied ([`RowBatch::copy_row`]).
+    fn nul_free(&self) -> bool {
+        true
     }
 }
 
