@@ -23,8 +23,8 @@ pub type Memo<V> = HashMap<(u64, u64), V, BuildHasherDefault<KeyHasher>>;
 /// A map from a packed code to a packed word.
 type PackedMap = HashMap<u64, u64, BuildHasherDefault<KeyHasher>>;
 
-/// The memo key of anything else numbered within `version` (a note group).
-pub fn memo_key_raw(version: &Version, n: u64) -> (u64, u64) {
+/// The memo key of something numbered within `version` (a note group).
+pub fn release_key(version: &Version, n: u64) -> (u64, u64) {
     (version.id(), n)
 }
 

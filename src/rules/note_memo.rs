@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use crate::codeset::code::CodeKey;
 use crate::codeset::version::{NoteGroup, NoteKind, Version};
-use crate::engine::memo::{Memo, SlotMemo, memo_key_raw};
+use crate::engine::memo::{Memo, SlotMemo, release_key};
 use crate::rules::combinations::excludes1_conflict::{CodeExclusions, GroupExclusions};
 use crate::rules::sequencing::code_first::Instruction;
 
@@ -63,7 +63,7 @@ impl<G, L> DerivedNotes<G, L> {
         entry.for_each_note_group(kind, |group| {
             let parsed = self
                 .groups
-                .entry(memo_key_raw(version, u64::from(group.id())))
+                .entry(release_key(version, u64::from(group.id())))
                 .or_insert_with(|| parse(&group).map(Rc::new));
             if let Some(part) = parsed {
                 ids.push(group.id());
