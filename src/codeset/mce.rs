@@ -11,7 +11,7 @@ use std::fmt;
 use std::ops::{BitOr, BitOrAssign};
 
 use super::code::CodeKey;
-use super::model::ImportError;
+use super::model::{ImportError, TsvTable};
 use crate::date::{Date, DateRange};
 
 /// The MCE edit lists a code belongs to during one period, as a bit set.
@@ -175,38 +175,14 @@ pub struct MceRow {
 /// Parses the MCE diagnosis master TSV. Rows come back sorted by code and
 /// start date; a code's periods must not overlap.
 pub fn parse_mce(text: &str) -> Result<Vec<MceRow>, ImportError> {
-    let mut lines = text.split('\n').enumerate();
-    let Some((_, header)) = lines.next() else {
-        return Err(ImportError::new("the file is empty"));
-    };
-    let columns: Vec<&str> = header
-        .trim_end_matches('\r')
-        .split('\t')
-        .map(str::trim)
-        .collect();
-    let find = |name: &str| {
-        columns.iter().position(|c| *c == name).ok_or_else(|| {
-            ImportError::at_line(
-                1,
-                format!("no {name:?} column; the header must be: code, start_date, end_date, flags (tab-separated)"),
-            )
-        })
-    };
-    let (c_code, c_start, c_end, c_flags) = (
-        find("code")?,
-        find("start_date")?,
-        find("end_date")?,
-        find("flags")?,
-    );
+    let (table, [c_code, c_start, c_end, c_flags]) = TsvTable::open(
+        text,
+        ["code", "start_date", "end_date", "flags"],
+        "the header must be: code, start_date, end_date, flags (tab-separated)",
+    )?;
     let mut rows: Vec<(MceRow, usize)> = Vec::new();
-    for (n, raw) in lines {
-        let line_no = n + 1;
-        let line = raw.trim_end_matches('\r');
-        if line.trim().is_empty() {
-            continue;
-        }
-        let fields: Vec<&str> = line.split('\t').collect();
-        let field = |i: usize| fields.get(i).map(|f| f.trim()).unwrap_or("");
+    for (line_no, fields) in table {
+        let field = |i: usize| fields.get(i).copied().unwrap_or("");
         let key = CodeKey::from_dotless(field(c_code).as_bytes()).ok_or_else(|| {
             ImportError::at_line(line_no, format!("{:?} is not a code", field(c_code)))
         })?;

@@ -278,3 +278,84 @@ impl fmt::Display for ImportError {
 }
 
 impl std::error::Error for ImportError {}
+
+/// The data lines of a tab-separated table with a header line, as CMS's
+/// editor tables come.
+pub struct TsvTable<'a> {
+    lines: std::iter::Enumerate<std::str::Split<'a, char>>,
+}
+
+impl<'a> TsvTable<'a> {
+    /// Reads the header of `text` and finds the `required` columns in it:
+    /// their positions, in the order asked. `expected` says in the error
+    /// what the header must hold.
+    pub fn open<const N: usize>(
+        text: &'a str,
+        required: [&str; N],
+        expected: &str,
+    ) -> Result<(TsvTable<'a>, [usize; N]), ImportError> {
+        let mut lines = text.split('\n').enumerate();
+        let Some((_, header)) = lines.next() else {
+            return Err(ImportError::new("the file is empty"));
+        };
+        let names: Vec<&str> = header
+            .trim_end_matches('\r')
+            .split('\t')
+            .map(str::trim)
+            .collect();
+        let mut columns = [0; N];
+        for (column, name) in columns.iter_mut().zip(required) {
+            *column = names.iter().position(|c| *c == name).ok_or_else(|| {
+                ImportError::at_line(1, format!("no {name:?} column; {expected}"))
+            })?;
+        }
+        Ok((TsvTable { lines }, columns))
+    }
+}
+
+impl<'a> Iterator for TsvTable<'a> {
+    /// A data line: its 1-based number and its fields, trimmed. Blank lines
+    /// are skipped.
+    type Item = (usize, Vec<&'a str>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        for (n, raw) in self.lines.by_ref() {
+            let line = raw.trim_end_matches('\r');
+            if !line.trim().is_empty() {
+                return Some((n + 1, line.split('\t').map(str::trim).collect()));
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tsv_tables_find_columns_by_name_and_skip_blank_lines() {
+        let text = "flags\tcode \r\nA\tE11.9\r\n\r\n  \nB\tI10";
+        let (rows, [code, flags]) = TsvTable::open(text, ["code", "flags"], "x").unwrap();
+        assert_eq!([code, flags], [1, 0]);
+        let rows: Vec<(usize, Vec<&str>)> = rows.collect();
+        assert_eq!(rows, vec![(2, vec!["A", "E11.9"]), (5, vec!["B", "I10"])]);
+    }
+
+    #[test]
+    fn tsv_tables_name_the_missing_column() {
+        let err = TsvTable::open(
+            "code\tstart_date",
+            ["code", "flags"],
+            "the header must be: code, flags",
+        )
+        .err()
+        .unwrap();
+        assert_eq!(
+            err,
+            ImportError::at_line(1, "no \"flags\" column; the header must be: code, flags")
+        );
+        let empty = TsvTable::open("", ["code"], "x").err().unwrap();
+        assert_eq!(empty.line, Some(1));
+    }
+}

@@ -10,38 +10,22 @@
 use std::collections::HashMap;
 
 use super::code::CodeKey;
-use super::model::{CodeSetData, ImportError};
+use super::model::{CodeSetData, ImportError, TsvTable};
 
 /// Short titles by code from an IOCE diagnosis table (tab-separated, header
 /// with `code` and `short_description` columns).
 pub fn parse_ioce_short_titles(text: &str) -> Result<HashMap<CodeKey, String>, ImportError> {
-    let mut lines = text.split('\n').enumerate();
-    let Some((_, header)) = lines.next() else {
-        return Err(ImportError::new("the file is empty"));
-    };
-    let columns: Vec<&str> = header
-        .trim_end_matches('\r')
-        .split('\t')
-        .map(str::trim)
-        .collect();
-    let find = |name: &str| {
-        columns
-            .iter()
-            .position(|c| *c == name)
-            .ok_or_else(|| ImportError::at_line(1, format!("no {name:?} column in the header")))
-    };
-    let (c_code, c_short) = (find("code")?, find("short_description")?);
+    let (table, [c_code, c_short]) = TsvTable::open(
+        text,
+        ["code", "short_description"],
+        "the header must name both (tab-separated)",
+    )?;
     let mut out = HashMap::new();
-    for (n, raw) in lines {
-        let line = raw.trim_end_matches('\r');
-        if line.trim().is_empty() {
-            continue;
-        }
-        let fields: Vec<&str> = line.split('\t').collect();
-        let code = fields.get(c_code).map(|s| s.trim()).unwrap_or("");
+    for (line_no, fields) in table {
+        let code = fields.get(c_code).copied().unwrap_or("");
         let key = CodeKey::from_dotless(code.as_bytes())
-            .ok_or_else(|| ImportError::at_line(n + 1, format!("{code:?} is not a code")))?;
-        let short = fields.get(c_short).map(|s| s.trim()).unwrap_or("");
+            .ok_or_else(|| ImportError::at_line(line_no, format!("{code:?} is not a code")))?;
+        let short = fields.get(c_short).copied().unwrap_or("");
         if !short.is_empty() {
             out.insert(key, short.to_string());
         }

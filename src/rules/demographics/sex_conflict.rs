@@ -71,10 +71,12 @@ pub fn last_sex_list(timeline: &Timeline, key: CodeKey) -> Option<(Sex, Date)> {
         })
 }
 
+/// A code's last MCE sex list and when it ended ([`last_sex_list`]).
+type SexList = Option<(Sex, Date)>;
+
 thread_local! {
-    /// [`last_sex_list`] by code slot; the outer `None`: not looked up yet.
-    static LISTS: RefCell<SlotMemo<Option<Option<(Sex, Date)>>>> =
-        RefCell::new(SlotMemo::default());
+    /// [`last_sex_list`] by code slot; `None`: not looked up yet.
+    static LISTS: RefCell<SlotMemo<Option<SexList>>> = RefCell::new(SlotMemo::default());
 }
 
 impl NativeRule for SexConflict {
