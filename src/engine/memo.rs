@@ -73,11 +73,17 @@ const CAPACITY: usize = 1 << 18;
 /// The per-thread table of [`CodeFacts`]: one small map per edition, from
 /// the packed code to the facts packed into one word, so that the table
 /// stays compact enough for the processor's caches.
-#[derive(Default)]
 pub struct FactsTable {
     editions: Vec<(u64, PackedMap)>,
     len: usize,
+    capacity: usize,
     epoch: u32,
+}
+
+impl Default for FactsTable {
+    fn default() -> Self {
+        FactsTable::with_capacity(CAPACITY)
+    }
 }
 
 // The packed facts: standing in bits 0-1, "has MCE flags" in bit 2, the
@@ -86,6 +92,16 @@ const MCE_SHIFT: u32 = 3;
 const SLOT_SHIFT: u32 = 35;
 
 impl FactsTable {
+    /// A table that starts over after `capacity` codes.
+    pub fn with_capacity(capacity: usize) -> FactsTable {
+        FactsTable {
+            editions: Vec::new(),
+            len: 0,
+            capacity: capacity.max(1),
+            epoch: 0,
+        }
+    }
+
     /// The facts of `key` on `edition`, looked up in the code sets the
     /// first time this thread sees the pair.
     pub fn get(&mut self, edition: &Edition<'_>, key: CodeKey) -> CodeFacts {
@@ -100,7 +116,7 @@ impl FactsTable {
         if let Some(&packed) = self.editions[at].1.get(&key.to_u64()) {
             return self.unpack(packed);
         }
-        if self.len >= CAPACITY {
+        if self.len >= self.capacity {
             for (_, map) in &mut self.editions {
                 map.clear();
             }
@@ -172,5 +188,58 @@ impl<T: Default> SlotMemo<T> {
             self.items.resize_with(len, T::default);
         }
         &mut self.items[i]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codeset::registry::CodeSets;
+    use crate::date::Date;
+
+    fn key(s: &str) -> CodeKey {
+        CodeKey::parse(s).unwrap()
+    }
+
+    #[test]
+    fn facts_match_the_code_sets_and_slots_are_dense_per_table() {
+        let sets = CodeSets::embedded();
+        let ed = sets.edition(Some(Date::ymd(2025, 3, 14)));
+        let mut table = FactsTable::default();
+        let codes = ["E11.9", "Z53.2", "Z99.999", "O80", "E11.9"];
+        let facts: Vec<CodeFacts> = codes.iter().map(|c| table.get(&ed, key(c))).collect();
+        for (c, f) in codes.iter().zip(&facts) {
+            assert_eq!(f.standing, ed.standing(key(c)), "{c}");
+            assert_eq!(f.mce, ed.mce_flags(key(c)), "{c}");
+        }
+        assert_eq!(facts[0].standing, Standing::Billable);
+        assert_eq!(facts[1].standing, Standing::Header);
+        assert_eq!(facts[2].standing, Standing::Unknown);
+        let slots: Vec<u32> = facts.iter().map(|f| f.slot.index).collect();
+        assert_eq!(slots, [0, 1, 2, 3, 0]);
+    }
+
+    #[test]
+    fn a_full_table_starts_over_and_slot_memos_forget_with_it() {
+        let sets = CodeSets::embedded();
+        let ed = sets.edition(Some(Date::ymd(2025, 3, 14)));
+        let mut table = FactsTable::with_capacity(2);
+        let mut memo: SlotMemo<Vec<&str>> = SlotMemo::default();
+        let a = table.get(&ed, key("E11.9")).slot;
+        memo.entry(a).push("E11.9");
+        let b = table.get(&ed, key("I10")).slot;
+        memo.entry(b).push("I10");
+        // The third code starts a new epoch: slot 0 again, and what the
+        // memo kept for the old slot 0 (E11.9) is gone.
+        let c = table.get(&ed, key("O80")).slot;
+        assert_eq!(c.index, 0);
+        assert_ne!(c, a);
+        assert!(memo.entry(c).is_empty());
+        memo.entry(c).push("O80");
+        assert_eq!(memo.entry(c), &vec!["O80"]);
+        // E11.9 is looked up again and gets a new slot.
+        let again = table.get(&ed, key("E11.9")).slot;
+        assert_eq!(again.index, 1);
+        assert!(memo.entry(again).is_empty());
     }
 }
