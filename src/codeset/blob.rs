@@ -273,8 +273,7 @@ impl VersionBlob {
 
     /// A section's notes and its enclosing section, without decoding text.
     pub(crate) fn section_notes(&self, s: u16) -> (NoteRange, Option<u16>) {
-        let at = usize::from(s) * SECTION_LEN;
-        let b = &self.blob.section(version_section::SECTIONS)[at..at + SECTION_LEN];
+        let b = self.section_record(s);
         let notes = NoteRange {
             start: f::u32_at(b, 8),
             len: f::u32_at(b, 12),
@@ -282,20 +281,21 @@ impl VersionBlob {
         (notes, some_u16(f::u16_at(b, 18)))
     }
 
+    fn section_record(&self, s: u16) -> &[u8] {
+        let at = usize::from(s) * SECTION_LEN;
+        &self.blob.section(version_section::SECTIONS)[at..at + SECTION_LEN]
+    }
+
     /// (id, title, notes, chapter, enclosing section)
     pub(crate) fn section(&self, s: u16) -> (&str, &str, NoteRange, u16, Option<u16>) {
-        let at = usize::from(s) * SECTION_LEN;
-        let b = &self.blob.section(version_section::SECTIONS)[at..at + SECTION_LEN];
-        let notes = NoteRange {
-            start: f::u32_at(b, 8),
-            len: f::u32_at(b, 12),
-        };
+        let b = self.section_record(s);
+        let (notes, enclosing) = self.section_notes(s);
         (
             self.string(f::u32_at(b, 0)),
             self.string(f::u32_at(b, 4)),
             notes,
             f::u16_at(b, 16),
-            some_u16(f::u16_at(b, 18)),
+            enclosing,
         )
     }
 

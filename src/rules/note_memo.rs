@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use crate::codeset::code::CodeKey;
 use crate::codeset::version::{NoteGroup, NoteKind, Version};
-use crate::engine::memo::{Memo, SlotMemo, release_key};
+use crate::engine::memo::{Memo, Slot, SlotMemo, release_key};
 use crate::rules::combinations::excludes1_conflict::{CodeExclusions, GroupExclusions};
 use crate::rules::sequencing::code_first::Instruction;
 
@@ -87,6 +87,27 @@ pub(crate) struct NoteMemo {
     pub codes: SlotMemo<CodeNotes>,
     pub exclusions: DerivedNotes<GroupExclusions, CodeExclusions>,
     pub instructions: DerivedNotes<Instruction, Vec<Rc<Instruction>>>,
+}
+
+impl NoteMemo {
+    /// The part of `slot`'s record that `part` selects (its "known" flag
+    /// and value), made by `derive` the first time.
+    pub fn per_code<T: Clone>(
+        &mut self,
+        slot: Slot,
+        part: fn(&mut CodeNotes) -> (&mut bool, &mut Option<T>),
+        derive: impl FnOnce(&mut NoteMemo) -> Option<T>,
+    ) -> Option<T> {
+        let (known, value) = part(self.codes.entry(slot));
+        if *known {
+            return value.clone();
+        }
+        let made = derive(self);
+        let (known, value) = part(self.codes.entry(slot));
+        *known = true;
+        value.clone_from(&made);
+        made
+    }
 }
 
 thread_local! {

@@ -281,16 +281,11 @@ impl NativeRule for Excludes1Conflict {
                 .zip(&slots)
                 .zip(&others)
                 .map(|(((_, key), slot), blocks)| {
-                    let notes = memo.codes.entry(*slot);
-                    let found = if notes.excludes1_known {
-                        notes.excludes1.clone()
-                    } else {
-                        let found = exclusions(memo, version, *key);
-                        let notes = memo.codes.entry(*slot);
-                        notes.excludes1_known = true;
-                        notes.excludes1 = found.clone();
-                        found
-                    };
+                    let found = memo.per_code(
+                        *slot,
+                        |n| (&mut n.excludes1_known, &mut n.excludes1),
+                        |memo| exclusions(memo, version, *key),
+                    );
                     found.filter(|ex| ex.blocks.intersects(blocks))
                 })
                 .collect()

@@ -246,16 +246,11 @@ pub fn each_with_instructions<'c>(
             let Some(slot) = r.slot.filter(|_| keep(dx)) else {
                 continue;
             };
-            let notes = memo.codes.entry(slot);
-            let list = if notes.code_first_known {
-                notes.code_first.clone()
-            } else {
-                let list = instructions(memo, version, key);
-                let notes = memo.codes.entry(slot);
-                notes.code_first_known = true;
-                notes.code_first = list.clone();
-                list
-            };
+            let list = memo.per_code(
+                slot,
+                |n| (&mut n.code_first_known, &mut n.code_first),
+                |memo| instructions(memo, version, key),
+            );
             if let Some(list) = list {
                 found.push((dx, key, list));
             }
