@@ -3,6 +3,8 @@
 
 use std::cell::RefCell;
 
+use smallvec::SmallVec;
+
 use crate::claims::{Claim, CodeSystem, Diagnosis, DxRole};
 use crate::codeset::code::CodeKey;
 use crate::codeset::mce::MceFlags;
@@ -36,8 +38,8 @@ thread_local! {
 pub struct ClaimContext<'a> {
     pub claim: &'a Claim,
     pub edition: Edition<'a>,
-    /// Parallel to `claim.diagnoses`.
-    pub resolved: Vec<Resolved>,
+    /// Parallel to `claim.diagnoses` (inline for most claims).
+    pub resolved: SmallVec<[Resolved; 16]>,
     /// The usable service date, if any.
     pub service_date: Option<Date>,
     /// The patient's age in whole years on the service date, when known.

@@ -5,6 +5,7 @@ pub mod context;
 pub mod diagnostic;
 pub mod emit;
 pub mod files;
+pub mod gate;
 pub mod matcher;
 pub mod memo;
 pub mod pack;
@@ -20,6 +21,7 @@ use crate::engine::context::ClaimContext;
 use crate::engine::diagnostic::{Diagnostic, Location, RuleMeta, RuleRef, Severity};
 use crate::engine::emit::Emitter;
 use crate::engine::files::FileTable;
+use crate::engine::gate::{CodeView, Gate, Gates};
 use crate::engine::pack::{PackError, PackRule, load_pack};
 use crate::engine::rule::NativeRule;
 
@@ -44,6 +46,22 @@ enum Implementation {
 struct CatalogRule {
     meta: RuleRef,
     implementation: Implementation,
+}
+
+impl CatalogRule {
+    fn gate(&self) -> Gate {
+        match &self.implementation {
+            Implementation::Native(r) => r.gate(),
+            Implementation::Pack(_) => Gate::Codes,
+        }
+    }
+
+    fn concerns(&self, code: &CodeView<'_>) -> bool {
+        match &self.implementation {
+            Implementation::Native(r) => r.concerns(code),
+            Implementation::Pack(r) => r.concerns(code),
+        }
+    }
 }
 
 /// Every rule a run could use: native rules, built-in packs, user packs.
@@ -188,6 +206,8 @@ pub struct Engine {
     yields: Vec<(String, Vec<String>)>,
     /// The POA-exempt list the POA rules read, when one is loaded.
     poa_exempt: Option<Arc<PoaExemptList>>,
+    /// Which active rules a claim's codes call for.
+    gates: Gates,
 }
 
 impl Engine {
@@ -247,11 +267,13 @@ impl Engine {
                 _ => None,
             })
             .collect();
+        let gates = Gates::new(active.iter().map(|a| catalog.rules[a.index].gate()));
         Ok(Engine {
             catalog,
             active,
             yields,
             poa_exempt: None,
+            gates,
         })
     }
 
@@ -312,7 +334,13 @@ impl Engine {
         let mut ctx = ClaimContext::new(claim, codesets.edition(date));
         ctx.poa_exempt = self.poa_exempt.as_deref();
         let start = out.len();
-        for a in &self.active {
+        let word = self.gates.claim_word(&ctx, |i, code| {
+            self.catalog.rules[self.active[i].index].concerns(code)
+        });
+        for (i, a) in self.active.iter().enumerate() {
+            if !self.gates.runs(i, word) {
+                continue;
+            }
             let rule = &self.catalog.rules[a.index];
             let mut emitter = Emitter::new(&rule.meta, a.severity, claim, files, out);
             match &rule.implementation {

@@ -17,9 +17,11 @@ use toml::Spanned;
 use crate::claims::{ClaimType, Diagnosis, DxRole};
 use crate::codeset::code::CodeKey;
 use crate::codeset::mce::MceFlags;
+use crate::codeset::registry::Edition;
 use crate::engine::context::ClaimContext;
 use crate::engine::diagnostic::{RuleMeta, RuleOrigin, Severity};
 use crate::engine::emit::Emitter;
+use crate::engine::gate::CodeView;
 use crate::engine::matcher::{CodePattern, CodeSetMatcher, StaticCodeSet};
 use crate::rules::validity::code_with_title;
 use crate::toml_error::TomlError;
@@ -128,6 +130,14 @@ struct Entry {
 }
 
 impl Entry {
+    /// [`Entry::matches`] outside a claim (same answer for a claim's codes).
+    fn lists(&self, key: CodeKey, edition: &Edition<'_>) -> bool {
+        match &self.static_codes {
+            Some(set) => set.contains(key),
+            None => self.codes.matches(key, edition),
+        }
+    }
+
     fn matches(&self, key: CodeKey, ctx: &ClaimContext<'_>) -> bool {
         match &self.static_codes {
             Some(set) => set.contains(key),
@@ -470,6 +480,12 @@ impl PackRule {
             }
             Position::Any => matches!(dx.role, DxRole::Sequenced | DxRole::ExternalCause),
         }
+    }
+
+    /// Every finding is on a code that one of the entries lists: the
+    /// engine passes over claims without one ([`crate::engine::gate`]).
+    pub fn concerns(&self, code: &CodeView<'_>) -> bool {
+        self.entries.iter().any(|e| e.lists(code.key, code.edition))
     }
 
     pub fn check(&self, ctx: &ClaimContext<'_>, out: &mut Emitter<'_>) {

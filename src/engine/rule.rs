@@ -5,6 +5,7 @@
 use crate::engine::context::ClaimContext;
 use crate::engine::diagnostic::RuleMeta;
 use crate::engine::emit::Emitter;
+use crate::engine::gate::{CodeView, Gate};
 
 /// A rule written in Rust. One rule per file under `src/rules/`.
 pub trait NativeRule: Send + Sync {
@@ -13,6 +14,18 @@ pub trait NativeRule: Send + Sync {
 
     /// Checks one claim and emits findings through `out`.
     fn check(&self, ctx: &ClaimContext<'_>, out: &mut Emitter<'_>);
+
+    /// Which claims the rule must see ([`Gate`]): every claim, unless the
+    /// rule fires only on codes that [`NativeRule::concerns`] picks.
+    fn gate(&self) -> Gate {
+        Gate::EveryClaim
+    }
+
+    /// For a [`Gate::Codes`] rule: can `code` make the rule fire, on some
+    /// claim on the same edition? Asked once per code; `true` when unsure.
+    fn concerns(&self, _code: &CodeView<'_>) -> bool {
+        true
+    }
 
     /// Run-level notes for the summary, read once the claims are checked:
     /// what the rule could not check and why (claims without an age, no

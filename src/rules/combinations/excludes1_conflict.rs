@@ -1,5 +1,7 @@
 use std::rc::Rc;
 
+use smallvec::SmallVec;
+
 use crate::claims::{Diagnosis, DxRole};
 use crate::codeset::code::CodeKey;
 use crate::codeset::registry::Edition;
@@ -8,6 +10,7 @@ use crate::declare_rule;
 use crate::engine::context::ClaimContext;
 use crate::engine::diagnostic::RuleMeta;
 use crate::engine::emit::Emitter;
+use crate::engine::gate::{CodeView, Gate};
 use crate::engine::memo::Slot;
 use crate::engine::rule::NativeRule;
 use crate::rules::blocks::Blocks;
@@ -173,18 +176,18 @@ impl CodeExclusions {
 }
 
 /// For each code, the prefixes of all the other codes.
-fn others_blocks(coded: &[(&Diagnosis, CodeKey)]) -> Vec<Blocks> {
+fn others_blocks(coded: &[(&Diagnosis, CodeKey, Slot)]) -> SmallVec<[Blocks; 16]> {
     let mut before = Blocks::default();
-    let mut out: Vec<Blocks> = coded
+    let mut out: SmallVec<[Blocks; 16]> = coded
         .iter()
-        .map(|(_, key)| {
+        .map(|(_, key, _)| {
             let b = before;
             before.insert(*key);
             b
         })
         .collect();
     let mut after = Blocks::default();
-    for (b, (_, key)) in out.iter_mut().zip(coded).rev() {
+    for (b, (_, key, _)) in out.iter_mut().zip(coded).rev() {
         b.union(&after);
         after.insert(*key);
     }
@@ -249,6 +252,21 @@ impl NativeRule for Excludes1Conflict {
         Self::rule_meta()
     }
 
+    fn gate(&self) -> Gate {
+        Gate::Codes
+    }
+
+    fn concerns(&self, code: &CodeView<'_>) -> bool {
+        with_note_memo(|memo| {
+            memo.per_code(
+                code.slot,
+                |n| (&mut n.excludes1_known, &mut n.excludes1),
+                |memo| exclusions(memo, code.edition.version(), code.key),
+            )
+        })
+        .is_some()
+    }
+
     fn check(&self, ctx: &ClaimContext<'_>, out: &mut Emitter<'_>) {
         if !date_is_covered(ctx) {
             return;
@@ -257,15 +275,13 @@ impl NativeRule for Excludes1Conflict {
         let version = ed.version();
         // Each code once, at its first occurrence: a repeated code is
         // `duplicate-code`'s finding, and each pair is judged once.
-        let mut coded: Vec<(&Diagnosis, CodeKey)> = Vec::with_capacity(ctx.claim.diagnoses.len());
-        let mut slots: Vec<Slot> = Vec::with_capacity(ctx.claim.diagnoses.len());
+        let mut coded: SmallVec<[(&Diagnosis, CodeKey, Slot); 16]> = SmallVec::new();
         for (dx, key, r) in ctx.codes() {
             if matches!(dx.role, DxRole::Sequenced | DxRole::ExternalCause)
-                && !coded.iter().any(|(_, k)| *k == key)
+                && !coded.iter().any(|(_, k, _)| *k == key)
                 && let Some(slot) = r.slot
             {
-                coded.push((dx, key));
-                slots.push(slot);
+                coded.push((dx, key, slot));
             }
         }
         if coded.len() < 2 {
@@ -275,12 +291,11 @@ impl NativeRule for Excludes1Conflict {
         // that names only codes near its own (E11's "type 1 diabetes
         // (E10.-)") is passed over unless another code is near them too.
         let others = others_blocks(&coded);
-        let notes: Vec<Option<Rc<CodeExclusions>>> = with_note_memo(|memo| {
+        let notes: SmallVec<[Option<Rc<CodeExclusions>>; 16]> = with_note_memo(|memo| {
             coded
                 .iter()
-                .zip(&slots)
                 .zip(&others)
-                .map(|(((_, key), slot), blocks)| {
+                .map(|((_, key, slot), blocks)| {
                     let found = memo.per_code(
                         *slot,
                         |n| (&mut n.excludes1_known, &mut n.excludes1),
@@ -293,8 +308,8 @@ impl NativeRule for Excludes1Conflict {
         if notes.iter().all(Option::is_none) {
             return;
         }
-        for (j, ((later, later_key), later_ex)) in coded.iter().zip(&notes).enumerate() {
-            for ((earlier, earlier_key), earlier_ex) in coded[..j].iter().zip(&notes[..j]) {
+        for (j, ((later, later_key, _), later_ex)) in coded.iter().zip(&notes).enumerate() {
+            for ((earlier, earlier_key, _), earlier_ex) in coded[..j].iter().zip(&notes[..j]) {
                 let Some(note) = later_ex
                     .as_ref()
                     .and_then(|ex| ex.find(ed, *later_key, *earlier_key))

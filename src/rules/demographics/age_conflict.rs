@@ -7,6 +7,7 @@ use crate::declare_rule;
 use crate::engine::context::ClaimContext;
 use crate::engine::diagnostic::RuleMeta;
 use crate::engine::emit::Emitter;
+use crate::engine::gate::{CodeView, Gate};
 use crate::engine::rule::NativeRule;
 use crate::rules::describe::{date_is_covered, titled};
 
@@ -88,6 +89,14 @@ fn reported(dx: &Diagnosis) -> bool {
 impl NativeRule for AgeConflict {
     fn meta(&self) -> RuleMeta {
         Self::rule_meta()
+    }
+
+    fn gate(&self) -> Gate {
+        Gate::Codes
+    }
+
+    fn concerns(&self, code: &CodeView<'_>) -> bool {
+        code.mce.is_some_and(|f| f.intersects(AGE_FLAGS))
     }
 
     fn check(&self, ctx: &ClaimContext<'_>, out: &mut Emitter<'_>) {

@@ -9,7 +9,8 @@ use crate::declare_rule;
 use crate::engine::context::ClaimContext;
 use crate::engine::diagnostic::RuleMeta;
 use crate::engine::emit::Emitter;
-use crate::engine::memo::SlotMemo;
+use crate::engine::gate::{CodeView, Gate};
+use crate::engine::memo::{Slot, SlotMemo};
 use crate::engine::rule::NativeRule;
 use crate::rules::describe::{date_is_covered, titled};
 
@@ -79,9 +80,31 @@ thread_local! {
     static LISTS: RefCell<SlotMemo<Option<SexList>>> = RefCell::new(SlotMemo::default());
 }
 
+/// [`last_sex_list`], looked up once per code on this thread (the list
+/// comes from the code's whole MCE history).
+fn sex_list(timeline: &Timeline, key: CodeKey, slot: Option<Slot>) -> SexList {
+    match slot {
+        Some(slot) => LISTS.with(|memo| {
+            *memo
+                .borrow_mut()
+                .entry(slot)
+                .get_or_insert_with(|| last_sex_list(timeline, key))
+        }),
+        None => last_sex_list(timeline, key),
+    }
+}
+
 impl NativeRule for SexConflict {
     fn meta(&self) -> RuleMeta {
         Self::rule_meta()
+    }
+
+    fn gate(&self) -> Gate {
+        Gate::Codes
+    }
+
+    fn concerns(&self, code: &CodeView<'_>) -> bool {
+        sex_list(code.edition.sets().timeline(), code.key, Some(code.slot)).is_some()
     }
 
     fn check(&self, ctx: &ClaimContext<'_>, out: &mut Emitter<'_>) {
@@ -97,18 +120,7 @@ impl NativeRule for SexConflict {
             if !matches!(dx.role, DxRole::Sequenced | DxRole::ExternalCause) {
                 continue;
             }
-            // The list comes from the code's whole MCE history: looked up
-            // once per code on this thread.
-            let listed = match r.slot {
-                Some(slot) => LISTS.with(|memo| {
-                    *memo
-                        .borrow_mut()
-                        .entry(slot)
-                        .get_or_insert_with(|| last_sex_list(timeline, key))
-                }),
-                None => last_sex_list(timeline, key),
-            };
-            let Some((listed, until)) = listed else {
+            let Some((listed, until)) = sex_list(timeline, key, r.slot) else {
                 continue;
             };
             if listed == sex {

@@ -30,10 +30,13 @@
 
 use std::rc::Rc;
 
+use smallvec::SmallVec;
+
 use crate::claims::Diagnosis;
 use crate::codeset::code::CodeKey;
 use crate::codeset::version::{InheritedNote, NoteKind, NoteOrigin, Version};
 use crate::engine::context::ClaimContext;
+use crate::engine::gate::CodeView;
 use crate::rules::blocks::Blocks;
 use crate::rules::describe::with_lead;
 use crate::rules::note_memo::{InstructionList, NoteMemo, with_note_memo};
@@ -230,6 +233,20 @@ fn instructions(memo: &mut NoteMemo, version: &Version, key: CodeKey) -> Option<
     )
 }
 
+/// Does the code have code-first instructions in its release? (The gate of
+/// the rules that read them.)
+pub fn has_instructions(code: &CodeView<'_>) -> bool {
+    let version = code.edition.version();
+    with_note_memo(|memo| {
+        memo.per_code(
+            code.slot,
+            |n| (&mut n.code_first_known, &mut n.code_first),
+            |memo| instructions(memo, version, code.key),
+        )
+    })
+    .is_some()
+}
+
 /// Calls `f` for each diagnosis of the claim that `keep` selects and whose
 /// code has code-first instructions in the claim's release, with them.
 pub fn each_with_instructions<'c>(
@@ -240,7 +257,7 @@ pub fn each_with_instructions<'c>(
     let version = ctx.edition.version();
     // Looked up first, all in one visit to the memo, so that `f` may do
     // anything; most claims have no code with instructions.
-    let mut found: Vec<(&'c Diagnosis, CodeKey, InstructionList)> = Vec::new();
+    let mut found: SmallVec<[(&'c Diagnosis, CodeKey, InstructionList); 4]> = SmallVec::new();
     with_note_memo(|memo| {
         for (dx, key, r) in ctx.codes() {
             let Some(slot) = r.slot.filter(|_| keep(dx)) else {

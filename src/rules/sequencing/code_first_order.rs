@@ -3,9 +3,12 @@ use crate::declare_rule;
 use crate::engine::context::ClaimContext;
 use crate::engine::diagnostic::RuleMeta;
 use crate::engine::emit::Emitter;
+use crate::engine::gate::{CodeView, Gate};
 use crate::engine::rule::NativeRule;
 use crate::rules::describe::{date_is_covered, titled};
-use crate::rules::sequencing::code_first::{claim_blocks, each_with_instructions};
+use crate::rules::sequencing::code_first::{
+    claim_blocks, each_with_instructions, has_instructions,
+};
 
 declare_rule! {
     /// ## What it does
@@ -65,6 +68,14 @@ declare_rule! {
 impl NativeRule for CodeFirstOrder {
     fn meta(&self) -> RuleMeta {
         Self::rule_meta()
+    }
+
+    fn gate(&self) -> Gate {
+        Gate::Codes
+    }
+
+    fn concerns(&self, code: &CodeView<'_>) -> bool {
+        has_instructions(code)
     }
 
     fn check(&self, ctx: &ClaimContext<'_>, out: &mut Emitter<'_>) {

@@ -3,6 +3,7 @@ use crate::declare_rule;
 use crate::engine::context::ClaimContext;
 use crate::engine::diagnostic::RuleMeta;
 use crate::engine::emit::Emitter;
+use crate::engine::gate::{CodeView, Gate};
 use crate::engine::rule::NativeRule;
 use crate::rules::validity::needs_seventh;
 
@@ -44,6 +45,14 @@ declare_rule! {
 impl NativeRule for CodeNotValidOnServiceDate {
     fn meta(&self) -> RuleMeta {
         Self::rule_meta()
+    }
+
+    fn gate(&self) -> Gate {
+        Gate::Codes
+    }
+
+    fn concerns(&self, code: &CodeView<'_>) -> bool {
+        code.standing == Standing::Unknown
     }
 
     fn check(&self, ctx: &ClaimContext<'_>, out: &mut Emitter<'_>) {

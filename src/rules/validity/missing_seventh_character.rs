@@ -2,6 +2,7 @@ use crate::declare_rule;
 use crate::engine::context::ClaimContext;
 use crate::engine::diagnostic::RuleMeta;
 use crate::engine::emit::Emitter;
+use crate::engine::gate::{CodeView, Gate};
 use crate::engine::rule::NativeRule;
 use crate::rules::validity::needs_seventh_at;
 
@@ -45,6 +46,14 @@ declare_rule! {
 impl NativeRule for MissingSeventhCharacter {
     fn meta(&self) -> RuleMeta {
         Self::rule_meta()
+    }
+
+    fn gate(&self) -> Gate {
+        Gate::Codes
+    }
+
+    fn concerns(&self, code: &CodeView<'_>) -> bool {
+        needs_seventh_at(code.edition, code.key, Some(code.standing))
     }
 
     fn check(&self, ctx: &ClaimContext<'_>, out: &mut Emitter<'_>) {

@@ -1,0 +1,144 @@
+//! Passing over rules on claims they cannot fire on.
+//!
+//! Most rules fire only on a code with some property of its own: a header
+//! code, a code with "code first" notes, a code one of a pack's entries
+//! lists. Such a rule says so ([`Gate::Codes`]) and answers, once per code
+//! and edition, whether a code concerns it. The engine keeps the answers of
+//! all rules for a code as one word, ORs the words of a claim's codes, and
+//! skips every gated rule whose bit is not set: a clean claim costs one
+//! memo lookup per code instead of a visit from every rule.
+
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::codeset::code::CodeKey;
+use crate::codeset::mce::MceFlags;
+use crate::codeset::registry::{Edition, Standing};
+use crate::engine::context::ClaimContext;
+use crate::engine::memo::{Slot, SlotMemo};
+
+/// Which claims a rule must see.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Gate {
+    /// Every claim.
+    EveryClaim,
+    /// Only claims with a code that [`concerns`](crate::engine::rule::NativeRule::concerns)
+    /// the rule. The rule promises that each of its findings is on a
+    /// well-formed ICD-10-CM code of the claim that concerns it, and that
+    /// it changes nothing (no counters) on claims without one.
+    Codes,
+}
+
+/// A well-formed ICD-10-CM code of a claim, resolved against its edition:
+/// what a rule may read to say whether the code concerns it. The answer
+/// must depend on nothing else (not the claim, not its position), since it
+/// is kept for every claim on the same edition.
+pub struct CodeView<'a> {
+    pub edition: &'a Edition<'a>,
+    pub key: CodeKey,
+    pub standing: Standing,
+    pub mce: Option<MceFlags>,
+    /// The code's number in this thread's memos.
+    pub slot: Slot,
+}
+
+/// Bits given to gated rules; the top bit marks a computed word.
+const GATE_BITS: usize = 63;
+const COMPUTED: u64 = 1 << 63;
+
+/// The gate bit of each active rule: 0 for rules that see every claim.
+pub struct Gates {
+    /// Parallel to the engine's active rules.
+    bits: Vec<u64>,
+    /// Distinguishes engines in the per-thread memo.
+    engine: u64,
+    /// `DXLINT_RULE_GATES=off`: every rule sees every claim (to compare).
+    enabled: bool,
+}
+
+static NEXT_ENGINE: AtomicU64 = AtomicU64::new(1);
+
+struct GateMemo {
+    engine: u64,
+    words: SlotMemo<u64>,
+}
+
+thread_local! {
+    static MEMO: RefCell<GateMemo> = RefCell::new(GateMemo {
+        engine: 0,
+        words: SlotMemo::default(),
+    });
+}
+
+impl Gates {
+    /// Bits for the rules whose gate is [`Gate::Codes`], in order, as far
+    /// as bits go; later rules see every claim.
+    pub fn new(gates: impl Iterator<Item = Gate>) -> Gates {
+        let mut next = 0;
+        let bits = gates
+            .map(|g| {
+                if g == Gate::Codes && next < GATE_BITS {
+                    next += 1;
+                    1 << (next - 1)
+                } else {
+                    0
+                }
+            })
+            .collect();
+        Gates {
+            bits,
+            engine: NEXT_ENGINE.fetch_add(1, Ordering::Relaxed),
+            enabled: std::env::var("DXLINT_RULE_GATES").map_or(true, |v| v != "off"),
+        }
+    }
+
+    /// The bits of the rules the claim's codes concern; `concerns(i, code)`
+    /// asks active rule `i`, once per code on this thread.
+    pub fn claim_word(
+        &self,
+        ctx: &ClaimContext<'_>,
+        concerns: impl Fn(usize, &CodeView<'_>) -> bool,
+    ) -> u64 {
+        if !self.enabled || self.bits.iter().all(|&b| b == 0) {
+            return u64::MAX;
+        }
+        MEMO.with(|memo| {
+            let memo = &mut *memo.borrow_mut();
+            if memo.engine != self.engine {
+                memo.engine = self.engine;
+                memo.words = SlotMemo::default();
+            }
+            let mut word = 0;
+            for r in ctx.resolved.iter().filter(|r| r.icd10) {
+                let (Some(key), Some(standing), Some(slot)) = (r.key, r.standing, r.slot) else {
+                    continue;
+                };
+                let known = memo.words.entry(slot);
+                if *known == 0 {
+                    let code = CodeView {
+                        edition: &ctx.edition,
+                        key,
+                        standing,
+                        mce: r.mce,
+                        slot,
+                    };
+                    *known = COMPUTED
+                        | self
+                            .bits
+                            .iter()
+                            .enumerate()
+                            .filter(|&(i, &bit)| bit != 0 && concerns(i, &code))
+                            .fold(0, |w, (_, &bit)| w | bit);
+                }
+                word |= *known;
+            }
+            word
+        })
+    }
+
+    /// Does active rule `i` run on a claim whose codes give `word`?
+    pub fn runs(&self, i: usize, word: u64) -> bool {
+        let bit = self.bits[i];
+        bit == 0 || word & bit != 0
+    }
+}
