@@ -205,15 +205,19 @@ impl<V: RecordView + ?Sized> RowCtx<'_, V> {
         self.rec.loc(col).unwrap_or_else(|| self.rec.row_loc())
     }
 
-    fn diagnosis(
+    /// Appends the diagnosis in `col` (built in place: it is large).
+    fn push_diagnosis(
         &self,
+        out: &mut Vec<Diagnosis>,
         col: &DxColumn,
         text: &str,
         role: DxRole,
         position: u16,
         cl: Option<&CodeSystem>,
-    ) -> Result<Diagnosis, RowFault> {
-        Ok(Diagnosis {
+    ) -> Result<(), RowFault> {
+        let poa = self.poa(col.poa)?;
+        let code_system = self.dx_system(col.version, cl)?;
+        out.push(Diagnosis {
             code: Cell {
                 loc: self.loc(col.code),
                 raw: text.into(),
@@ -221,9 +225,10 @@ impl<V: RecordView + ?Sized> RowCtx<'_, V> {
             },
             role,
             position,
-            poa: self.poa(col.poa)?,
-            code_system: self.dx_system(col.version, cl)?,
-        })
+            poa,
+            code_system,
+        });
+        Ok(())
     }
 
     fn single(
@@ -238,7 +243,7 @@ impl<V: RecordView + ?Sized> RowCtx<'_, V> {
         }
         let text = field_str(self.rec, col.code)?;
         if !text.is_empty() {
-            out.push(self.diagnosis(col, text, role, 0, cl)?);
+            self.push_diagnosis(out, col, text, role, 0, cl)?;
         }
         Ok(())
     }
@@ -309,7 +314,8 @@ impl<V: RecordView + ?Sized> RowCtx<'_, V> {
             if k < has_lead {
                 lead_index = Some(out.len());
             }
-            out.push(self.diagnosis(col, text, role, if sequenced { position } else { 0 }, cl)?);
+            let position = if sequenced { position } else { 0 };
+            self.push_diagnosis(out, col, text, role, position, cl)?;
         }
         Ok(())
     }
