@@ -248,6 +248,42 @@ impl<V: RecordView + ?Sized> RowCtx<'_, V> {
         Ok(())
     }
 
+    /// [`RowCtx::series`] without a lead column (most files): slot `k` is
+    /// position `k + 1`.
+    fn plain_series(
+        &self,
+        columns: &[DxColumn],
+        role: DxRole,
+        cl: Option<&CodeSystem>,
+        out: &mut Vec<Diagnosis>,
+        mut gaps: Option<&mut Vec<CellLoc>>,
+    ) -> Result<(), RowFault> {
+        let sequenced = role == DxRole::Sequenced;
+        let mut empty_from: Option<usize> = None;
+        for (k, col) in columns.iter().enumerate() {
+            // Most diagnosis cells of a wide row are empty: skip decoding them.
+            let text = if self.rec.field_len(col.code) == 0 {
+                ""
+            } else {
+                field_str(self.rec, col.code)?
+            };
+            if text.is_empty() {
+                empty_from.get_or_insert(k);
+                continue;
+            }
+            if let (Some(from), Some(gaps)) = (empty_from.take(), gaps.as_deref_mut()) {
+                gaps.extend(columns[from..k].iter().map(|c| self.loc(c.code)));
+            }
+            let position = if sequenced {
+                u16::try_from(k + 1).unwrap_or(u16::MAX)
+            } else {
+                0
+            };
+            self.push_diagnosis(out, col, text, role, position, cl)?;
+        }
+        Ok(())
+    }
+
     /// One series of diagnosis columns (see [`DxSeries`]). Sequenced
     /// diagnoses get slot positions, and empty slots before a filled one go
     /// to `gaps`; other roles get position 0.
@@ -260,6 +296,9 @@ impl<V: RecordView + ?Sized> RowCtx<'_, V> {
         mut gaps: Option<&mut Vec<CellLoc>>,
     ) -> Result<(), RowFault> {
         let sequenced = role == DxRole::Sequenced;
+        if s.lead.is_none() {
+            return self.plain_series(&s.numbered, role, cl, out, gaps);
+        }
         let has_lead = usize::from(s.lead.is_some());
         let slot = |k: usize| {
             if k < has_lead {

@@ -42,14 +42,16 @@ pub struct CodeView<'a> {
     pub slot: Slot,
 }
 
-/// Bits given to gated rules; the top bit marks a computed word.
-const GATE_BITS: usize = 63;
-const COMPUTED: u64 = 1 << 63;
+/// A code's answers, one bit per gated rule; the top bit marks a computed
+/// word. 32 bits keep the memo at 4 bytes a code in every worker.
+type Word = u32;
+const GATE_BITS: usize = 31;
+const COMPUTED: Word = 1 << 31;
 
 /// The gate bit of each active rule: 0 for rules that see every claim.
 pub struct Gates {
     /// Parallel to the engine's active rules.
-    bits: Vec<u64>,
+    bits: Vec<Word>,
     /// Distinguishes engines in the per-thread memo.
     engine: u64,
     /// `DXLINT_RULE_GATES=off`: every rule sees every claim (to compare).
@@ -60,7 +62,7 @@ static NEXT_ENGINE: AtomicU64 = AtomicU64::new(1);
 
 struct GateMemo {
     engine: u64,
-    words: SlotMemo<u64>,
+    words: SlotMemo<Word>,
 }
 
 thread_local! {
@@ -98,9 +100,9 @@ impl Gates {
         &self,
         ctx: &ClaimContext<'_>,
         concerns: impl Fn(usize, &CodeView<'_>) -> bool,
-    ) -> u64 {
+    ) -> Word {
         if !self.enabled || self.bits.iter().all(|&b| b == 0) {
-            return u64::MAX;
+            return Word::MAX;
         }
         MEMO.with(|memo| {
             let memo = &mut *memo.borrow_mut();
@@ -137,7 +139,7 @@ impl Gates {
     }
 
     /// Does active rule `i` run on a claim whose codes give `word`?
-    pub fn runs(&self, i: usize, word: u64) -> bool {
+    pub fn runs(&self, i: usize, word: Word) -> bool {
         let bit = self.bits[i];
         bit == 0 || word & bit != 0
     }

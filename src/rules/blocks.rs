@@ -37,6 +37,23 @@ impl Blocks {
         self.0.iter().zip(&other.0).any(|(a, b)| a & b != 0)
     }
 
+    /// Does the set meet the prefixes of a claim's codes other than
+    /// `key`? `all` holds every code's prefix, `shared` those of two or
+    /// more codes: `key`'s own prefix counts only when another code has it.
+    pub fn intersects_other(&self, all: &Blocks, shared: &Blocks, key: CodeKey) -> bool {
+        let i = Blocks::index(key);
+        let own = if shared.contains(key) {
+            0
+        } else {
+            1u64 << (i % 64)
+        };
+        self.0
+            .iter()
+            .zip(&all.0)
+            .enumerate()
+            .any(|(w, (a, b))| a & b & !(if w == i / 64 { own } else { 0 }) != 0)
+    }
+
     pub fn union(&mut self, other: &Blocks) {
         for (a, b) in self.0.iter_mut().zip(&other.0) {
             *a |= b;
@@ -50,6 +67,30 @@ mod tests {
 
     fn key(s: &str) -> CodeKey {
         CodeKey::parse(s).unwrap()
+    }
+
+    #[test]
+    fn other_codes_prefixes_leave_out_the_code_itself_unless_shared() {
+        let mut all = Blocks::default();
+        let mut shared = Blocks::default();
+        for k in ["E11.9", "I10", "E10.9"] {
+            if all.contains(key(k)) {
+                shared.insert(key(k));
+            }
+            all.insert(key(k));
+        }
+        let mut notes = Blocks::default();
+        notes.insert(key("I10"));
+        // I10's own prefix is no other code's.
+        assert!(!notes.intersects_other(&all, &shared, key("I10")));
+        assert!(notes.intersects_other(&all, &shared, key("E11.9")));
+        let mut e1 = Blocks::default();
+        e1.insert(key("E10"));
+        // E1 is held by E11.9 and E10.9: another code has it.
+        assert!(e1.intersects_other(&all, &shared, key("E11.9")));
+        let mut lone = Blocks::default();
+        lone.insert(key("Z99"));
+        assert!(!lone.intersects_other(&all, &shared, key("E11.9")));
     }
 
     #[test]

@@ -175,25 +175,6 @@ impl CodeExclusions {
     }
 }
 
-/// For each code, the prefixes of all the other codes.
-fn others_blocks(coded: &[(&Diagnosis, CodeKey, Slot)]) -> SmallVec<[Blocks; 16]> {
-    let mut before = Blocks::default();
-    let mut out: SmallVec<[Blocks; 16]> = coded
-        .iter()
-        .map(|(_, key, _)| {
-            let b = before;
-            before.insert(*key);
-            b
-        })
-        .collect();
-    let mut after = Blocks::default();
-    for (b, (_, key, _)) in out.iter_mut().zip(coded).rev() {
-        b.union(&after);
-        after.insert(*key);
-    }
-    out
-}
-
 /// The Excludes1 notes of one group that name codes.
 fn group_exclusions(version: &Version, group: &NoteGroup<'_>) -> Option<GroupExclusions> {
     let mut list: Vec<Exclusion> = Vec::new();
@@ -276,32 +257,37 @@ impl NativeRule for Excludes1Conflict {
         // Each code once, at its first occurrence: a repeated code is
         // `duplicate-code`'s finding, and each pair is judged once.
         let mut coded: SmallVec<[(&Diagnosis, CodeKey, Slot); 16]> = SmallVec::new();
+        // The prefixes of the claim's codes, and those two codes share.
+        let mut all = Blocks::default();
+        let mut shared = Blocks::default();
         for (dx, key, r) in ctx.codes() {
             if matches!(dx.role, DxRole::Sequenced | DxRole::ExternalCause)
                 && !coded.iter().any(|(_, k, _)| *k == key)
                 && let Some(slot) = r.slot
             {
                 coded.push((dx, key, slot));
+                if all.contains(key) {
+                    shared.insert(key);
+                }
+                all.insert(key);
             }
         }
         if coded.len() < 2 {
             return;
         }
-        // The prefixes of the claim's other codes, for each code: a note
-        // that names only codes near its own (E11's "type 1 diabetes
-        // (E10.-)") is passed over unless another code is near them too.
-        let others = others_blocks(&coded);
+        // A note that names only codes near its own (E11's "type 1
+        // diabetes (E10.-)") is passed over unless another code of the
+        // claim is near them too.
         let notes: SmallVec<[Option<Rc<CodeExclusions>>; 16]> = with_note_memo(|memo| {
             coded
                 .iter()
-                .zip(&others)
-                .map(|((_, key, slot), blocks)| {
+                .map(|(_, key, slot)| {
                     let found = memo.per_code(
                         *slot,
                         |n| (&mut n.excludes1_known, &mut n.excludes1),
                         |memo| exclusions(memo, version, *key),
                     );
-                    found.filter(|ex| ex.blocks.intersects(blocks))
+                    found.filter(|ex| ex.blocks.intersects_other(&all, &shared, *key))
                 })
                 .collect()
         });
