@@ -157,9 +157,19 @@ impl<'a> Entry<'a> {
 
     /// The notes of `kind` that apply to this code, a group per code,
     /// section or chapter they are written on, nearest first (the order of
-    /// [`Entry::inherited_notes`]). Groups without such notes are skipped
-    /// without decoding any text.
+    /// [`Entry::inherited_notes`]): the code's own groups
+    /// ([`Entry::for_each_own_note_group`]), then each ancestor's.
     pub fn for_each_note_group(&self, kind: NoteKind, mut f: impl FnMut(NoteGroup<'a>)) {
+        for code in std::iter::once(*self).chain(self.ancestors()) {
+            code.for_each_own_note_group(kind, &mut f);
+        }
+    }
+
+    /// The groups of `kind` notes written on this code itself; for a
+    /// category (no parent), also those of the sections around it and of
+    /// its chapter. A code inherits these and its parent's. Groups without
+    /// such notes are skipped without decoding any text.
+    pub fn for_each_own_note_group(&self, kind: NoteKind, mut f: impl FnMut(NoteGroup<'a>)) {
         let v = self.v;
         // Where a group is written is decoded only for groups that have
         // notes of `kind`: a code meets every section around it.
@@ -173,8 +183,9 @@ impl<'a> Entry<'a> {
                 });
             }
         };
-        for code in std::iter::once(*self).chain(self.ancestors()) {
-            visit(v.notes_of(code.i), &|| NoteOrigin::Code(code.key()));
+        visit(v.notes_of(self.i), &|| NoteOrigin::Code(self.key()));
+        if v.parent(self.i).is_some() {
+            return;
         }
         let mut section = v.section_of(self.i);
         while let Some(s) = section {
