@@ -661,7 +661,7 @@ impl<'m> ClaimReader<'m> {
     }
 }
 
-/// `458,752`.
+/// `229,376`.
 fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);

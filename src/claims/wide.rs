@@ -11,7 +11,7 @@
 //!
 //! Memory is bounded, so that a file of any size streams in flat memory:
 //! the table holds two generations of at most [`GENERATION`] claim ids
-//! each (about 8.5 MiB apiece). When the current generation is full, the
+//! each (about 4.3 MiB apiece). When the current generation is full, the
 //! previous one is dropped and the current one becomes the previous; a
 //! claim seen again is moved to the current generation, so a claim stays
 //! known while its lines keep coming. Files with fewer claims than one
@@ -24,9 +24,9 @@ use std::collections::hash_map::Entry;
 
 use super::hash::IdentityBuild;
 
-/// Claim ids per generation: 7/8 of 2^19, the most a table of 2^19 slots
+/// Claim ids per generation: 7/8 of 2^18, the most a table of 2^18 slots
 /// holds before it grows.
-pub const GENERATION: usize = 7 << 16;
+pub const GENERATION: usize = 7 << 15;
 
 /// What to do with a row's content.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
