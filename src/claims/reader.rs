@@ -479,7 +479,7 @@ impl<R: Read> RecordReader<R> {
 
     /// Output range of field `i`.
     #[inline]
-    fn range(&self, i: usize) -> Option<(usize, usize)> {
+    pub(crate) fn range(&self, i: usize) -> Option<(usize, usize)> {
         if i >= self.nend {
             return None;
         }

@@ -230,8 +230,7 @@ impl RowBatch {
                 && l.column as usize == last_end - last_len + n
         });
         for &c in &cols.columns {
-            let end = end_of(c);
-            let start = end - rec.field_len(c);
+            let (start, end) = rec.range(c).unwrap_or((0, 0));
             if !self.text.is_char_boundary(base + start) || !self.text.is_char_boundary(base + end)
             {
                 self.text.truncate(base);

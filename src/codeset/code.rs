@@ -149,6 +149,23 @@ impl CodeKey {
         u64::from_le_bytes(b)
     }
 
+    /// The code's characters as an integer that sorts as keys do: the
+    /// seven zero-padded bytes, big-endian (codes hold no zero byte, so
+    /// equal integers are equal keys).
+    #[inline]
+    pub fn order_key(&self) -> u64 {
+        // `to_u64` holds the bytes little-endian and the length in the top byte.
+        (self.to_u64() & 0x00ff_ffff_ffff_ffff).swap_bytes() >> 8
+    }
+
+    /// [`CodeKey::order_key`] of the key cut to its first `len` characters
+    /// (`len` from 1 to 7; at most the key's length).
+    #[inline]
+    pub fn prefix_order_key(&self, len: usize) -> u64 {
+        let dropped = 8 * (Self::MAX_LEN - len.clamp(1, Self::MAX_LEN)) as u32;
+        self.order_key() >> dropped << dropped
+    }
+
     /// Inverse of [`CodeKey::to_u64`].
     pub fn from_u64(v: u64) -> Option<CodeKey> {
         let b = v.to_le_bytes();

@@ -101,9 +101,7 @@ impl CodePattern {
 /// its padded bytes are, and cut to `hi`'s length at most `hi` when its
 /// padded bytes are at most `hi` followed by the largest bytes.
 fn sort_key(key: CodeKey) -> u64 {
-    // `to_u64` holds the bytes little-endian and the length in the top byte.
-    let bytes = key.to_u64() & ((1u64 << (8 * key.len())) - 1);
-    bytes.swap_bytes() >> 8
+    key.order_key()
 }
 
 /// The largest sort key of a code that starts with `key`.

@@ -73,9 +73,11 @@ impl Suffix {
 impl NoteRef {
     /// Does the reference name `key`?
     pub fn matches(&self, key: CodeKey) -> bool {
+        // The key cut to each bound's length lies between them, compared
+        // as integers that sort as the keys do.
         key.len() >= self.lo.len()
-            && key.truncated(self.lo.len()) >= self.lo
-            && key.truncated(self.hi.len()) <= self.hi
+            && key.prefix_order_key(self.lo.len()) >= self.lo.order_key()
+            && key.prefix_order_key(self.hi.len().min(key.len())) <= self.hi.order_key()
             && self.only.is_none_or(|q| q.matches(key))
     }
 
@@ -414,6 +416,34 @@ mod tests {
 
     fn v() -> &'static Version {
         Version::embedded().last().unwrap()
+    }
+
+    #[test]
+    fn references_compare_cut_keys_as_keys_compare() {
+        let notes = [
+            "amyloidosis (E85.-)",
+            "endocrine disease, except diabetes (E00-E07, E15-E16, E20-E34)",
+            "diabetes mellitus (E08-E13 with .42)",
+            "gestational diabetes (O24.4-)",
+            "injury (S00-T88)",
+            "fracture (S72.0-S72.2)",
+            "weeks of gestation (Z3A.0-Z3A.49)",
+        ];
+        let refs: Vec<NoteRef> = notes.iter().flat_map(|n| parse_note(n, v()).refs).collect();
+        assert!(refs.len() >= 9);
+        let mut compared = 0;
+        for e in v().entries() {
+            let k = e.key();
+            for r in &refs {
+                let by_keys = k.len() >= r.lo.len()
+                    && k.truncated(r.lo.len()) >= r.lo
+                    && k.truncated(r.hi.len()) <= r.hi
+                    && r.only.is_none_or(|q| q.matches(k));
+                assert_eq!(r.matches(k), by_keys, "{k} {r:?}");
+                compared += usize::from(by_keys);
+            }
+        }
+        assert!(compared > 1000, "{compared} matches");
     }
 
     #[test]
