@@ -45,30 +45,23 @@ impl CodePattern {
     }
 
     pub fn matches(&self, key: CodeKey, edition: &Edition<'_>) -> bool {
-        match self {
-            CodePattern::Mce(flags) => edition.mce_flags(key).is_some_and(|f| f.intersects(*flags)),
-            _ => self.matches_in(key, edition, None),
-        }
+        self.matches_in(key, edition, Flags::Look)
     }
 
     /// [`CodePattern::matches`] on a claim under check: MCE flags come from
     /// the claim's memo.
     pub fn matches_on(&self, key: CodeKey, ctx: &ClaimContext<'_>) -> bool {
-        self.matches_in(key, &ctx.edition, Some(ctx))
+        self.matches_in(key, &ctx.edition, Flags::Claim(ctx))
     }
 
-    fn matches_in(
-        &self,
-        key: CodeKey,
-        edition: &Edition<'_>,
-        ctx: Option<&ClaimContext<'_>>,
-    ) -> bool {
+    fn matches_in(&self, key: CodeKey, edition: &Edition<'_>, flags: Flags<'_>) -> bool {
         match self {
-            CodePattern::Mce(flags) => match ctx {
-                Some(ctx) => ctx.mce_flags(key),
-                None => edition.mce_flags(key),
+            CodePattern::Mce(wanted) => match flags {
+                Flags::Look => edition.mce_flags(key),
+                Flags::Claim(ctx) => ctx.mce_flags(key),
+                Flags::Known(known) => known,
             }
-            .is_some_and(|f| f.intersects(*flags)),
+            .is_some_and(|f| f.intersects(*wanted)),
             CodePattern::Prefix(p) => has_prefix(key, *p),
             CodePattern::Range(lo, hi) => {
                 key.truncated(lo.len()) >= *lo && key.truncated(hi.len()) <= *hi && key.len() >= 3
@@ -89,6 +82,17 @@ impl CodePattern {
             CodePattern::Regex(_) | CodePattern::Mce(_) | CodePattern::TitleContains(_) => None,
         }
     }
+}
+
+/// Where a pattern reads a code's MCE flags from.
+#[derive(Clone, Copy)]
+enum Flags<'c> {
+    /// The code sets.
+    Look,
+    /// The claim's memo.
+    Claim(&'c ClaimContext<'c>),
+    /// Already looked up.
+    Known(Option<MceFlags>),
 }
 
 /// A code's characters as an integer that sorts as the code does: its seven
@@ -151,8 +155,28 @@ impl CodeSetMatcher {
 
     /// [`CodeSetMatcher::matches`] on a claim under check.
     pub fn matches_on(&self, key: CodeKey, ctx: &ClaimContext<'_>) -> bool {
-        self.include.iter().any(|p| p.matches_on(key, ctx))
-            && !self.exclude.iter().any(|p| p.matches_on(key, ctx))
+        self.matches_with(key, &ctx.edition, Flags::Claim(ctx))
+    }
+
+    /// [`CodeSetMatcher::matches`] for a code whose MCE flags on the
+    /// edition are already known.
+    pub fn matches_known(
+        &self,
+        key: CodeKey,
+        edition: &Edition<'_>,
+        mce: Option<MceFlags>,
+    ) -> bool {
+        self.matches_with(key, edition, Flags::Known(mce))
+    }
+
+    fn matches_with(&self, key: CodeKey, edition: &Edition<'_>, flags: Flags<'_>) -> bool {
+        self.include
+            .iter()
+            .any(|p| p.matches_in(key, edition, flags))
+            && !self
+                .exclude
+                .iter()
+                .any(|p| p.matches_in(key, edition, flags))
     }
 
     pub fn is_empty(&self) -> bool {

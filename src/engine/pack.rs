@@ -17,7 +17,6 @@ use toml::Spanned;
 use crate::claims::{ClaimType, Diagnosis, DxRole};
 use crate::codeset::code::CodeKey;
 use crate::codeset::mce::MceFlags;
-use crate::codeset::registry::Edition;
 use crate::engine::context::ClaimContext;
 use crate::engine::diagnostic::{RuleMeta, RuleOrigin, Severity};
 use crate::engine::emit::Emitter;
@@ -131,10 +130,10 @@ struct Entry {
 
 impl Entry {
     /// [`Entry::matches`] outside a claim (same answer for a claim's codes).
-    fn lists(&self, key: CodeKey, edition: &Edition<'_>) -> bool {
+    fn lists(&self, code: &CodeView<'_>) -> bool {
         match &self.static_codes {
-            Some(set) => set.contains(key),
-            None => self.codes.matches(key, edition),
+            Some(set) => set.contains(code.key),
+            None => self.codes.matches_known(code.key, code.edition, code.mce),
         }
     }
 
@@ -485,7 +484,7 @@ impl PackRule {
     /// Every finding is on a code that one of the entries lists: the
     /// engine passes over claims without one ([`crate::engine::gate`]).
     pub fn concerns(&self, code: &CodeView<'_>) -> bool {
-        self.entries.iter().any(|e| e.lists(code.key, code.edition))
+        self.entries.iter().any(|e| e.lists(code))
     }
 
     pub fn check(&self, ctx: &ClaimContext<'_>, out: &mut Emitter<'_>) {
