@@ -41,17 +41,12 @@ impl Blocks {
     /// `key`? `all` holds every code's prefix, `shared` those of two or
     /// more codes: `key`'s own prefix counts only when another code has it.
     pub fn intersects_other(&self, all: &Blocks, shared: &Blocks, key: CodeKey) -> bool {
-        let i = Blocks::index(key);
-        let own = if shared.contains(key) {
-            0
-        } else {
-            1u64 << (i % 64)
-        };
-        self.0
-            .iter()
-            .zip(&all.0)
-            .enumerate()
-            .any(|(w, (a, b))| a & b & !(if w == i / 64 { own } else { 0 }) != 0)
+        let mut others = *all;
+        if !shared.contains(key) {
+            let i = Blocks::index(key);
+            others.0[i / 64] &= !(1 << (i % 64));
+        }
+        self.intersects(&others)
     }
 
     pub fn union(&mut self, other: &Blocks) {
