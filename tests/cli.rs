@@ -422,32 +422,9 @@ fn config_errors_point_into_the_toml() {
     assert!(err.contains("dxlint.toml:2:"), "{err}");
 }
 
-const PAYER_PACK: &str = r#"
-[pack]
-name = "acme"
-description = "Acme edits"
-source = "Acme provider manual"
-fiscal_year = 2026
-
-[[rule]]
-code = "ACME001"
-name = "acme-unspecified-low-back-pain"
-group = "payer"
-severity = "error"
-summary = "Acme denies unspecified low back pain"
-explanation = "Flags M54.50 for Acme."
-source = "Acme manual 7.3"
-message = "Acme does not accept {code} ({title})"
-help = "report M54.51 or M54.59"
-
-[[rule.entry]]
-codes = ["M54.50"]
-cite = "Acme manual 7.3.2"
-"#;
-
 #[test]
 fn user_rule_packs_load_at_run_time() {
-    let dir = temp_dir_with(&[("acme.toml", PAYER_PACK)]);
+    let dir = temp_dir_with(&[("acme.toml", common::PAYER_PACK)]);
     let pack = dir.path().join("acme.toml").display().to_string();
     let doc = json(&[
         "--rules",
@@ -470,7 +447,7 @@ fn user_rule_packs_load_at_run_time() {
 
 #[test]
 fn bad_rule_packs_point_into_the_toml() {
-    let bad = PAYER_PACK.replace("codes = [\"M54.50\"]", "regex = [\"M54(\"]");
+    let bad = common::PAYER_PACK.replace("codes = [\"M54.50\"]", "regex = [\"M54(\"]");
     let dir = temp_dir_with(&[("bad.toml", &bad)]);
     let pack = dir.path().join("bad.toml").display().to_string();
     let r = run(&[

@@ -7,6 +7,8 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
+mod common;
+
 /// `dxlint check` on `files` with every rule, as JSON lines, gates on or off.
 fn findings(files: &[String], extra: &[&str], gates: bool) -> String {
     let out = Command::cargo_bin("dxlint")
@@ -80,31 +82,18 @@ fn gated_rules_find_what_ungated_rules_find() {
 fn user_pack_rules_are_gated_by_their_own_entries() {
     let dir = tempfile::tempdir().unwrap();
     let pack = dir.path().join("acme.toml");
-    std::fs::write(
-        &pack,
-        r#"
-[pack]
-name = "acme"
-description = "Acme edits"
-source = "Acme provider manual"
-fiscal_year = 2026
-
-[[rule]]
-code = "ACME001"
-name = "acme-hypertension-with-title"
-group = "payer"
-severity = "error"
-summary = "Acme asks for a note on hypertension codes"
-explanation = "Flags codes whose title names hypertension."
-source = "Acme manual 7.3"
-message = "Acme asks for a note with {code} ({title})"
-
-[[rule.entry]]
-title_contains = ["hypertension"]
-cite = "Acme manual 7.3.2"
-"#,
-    )
-    .unwrap();
+    // The payer pack, listing codes by a word of their titles instead.
+    let text = common::PAYER_PACK
+        .replace(
+            "codes = [\"M54.50\"]",
+            "title_contains = [\"hypertension\"]",
+        )
+        .replace(
+            "acme-unspecified-low-back-pain",
+            "acme-hypertension-with-title",
+        );
+    assert!(text.contains("title_contains"));
+    std::fs::write(&pack, text).unwrap();
     let files = ["fixtures/example/claims.csv".to_string()];
     let pack = pack.display().to_string();
     let gated = findings(&files, &["--rules", &pack], true);

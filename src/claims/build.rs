@@ -238,14 +238,21 @@ impl<V: RecordView + ?Sized> RowCtx<'_, V> {
         cl: Option<&CodeSystem>,
         out: &mut Vec<Diagnosis>,
     ) -> Result<(), RowFault> {
-        if self.rec.field_len(col.code) == 0 {
-            return Ok(());
-        }
-        let text = field_str(self.rec, col.code)?;
+        let text = self.code_text(col)?;
         if !text.is_empty() {
             self.push_diagnosis(out, col, text, role, 0, cl)?;
         }
         Ok(())
+    }
+
+    /// The code cell's text ("" when empty).
+    fn code_text(&self, col: &DxColumn) -> Result<&str, RowFault> {
+        // Most diagnosis cells of a wide row are empty: skip decoding them.
+        if self.rec.field_len(col.code) == 0 {
+            Ok("")
+        } else {
+            field_str(self.rec, col.code)
+        }
     }
 
     /// [`RowCtx::series`] without a lead column (most files): slot `k` is
@@ -261,12 +268,7 @@ impl<V: RecordView + ?Sized> RowCtx<'_, V> {
         let sequenced = role == DxRole::Sequenced;
         let mut empty_from: Option<usize> = None;
         for (k, col) in columns.iter().enumerate() {
-            // Most diagnosis cells of a wide row are empty: skip decoding them.
-            let text = if self.rec.field_len(col.code) == 0 {
-                ""
-            } else {
-                field_str(self.rec, col.code)?
-            };
+            let text = self.code_text(col)?;
             if text.is_empty() {
                 empty_from.get_or_insert(k);
                 continue;
@@ -316,12 +318,7 @@ impl<V: RecordView + ?Sized> RowCtx<'_, V> {
         let mut empty_from: Option<usize> = None;
         for k in 0..has_lead + s.numbered.len() {
             let Some(col) = slot(k) else { break };
-            // Most diagnosis cells of a wide row are empty: skip decoding them.
-            let text = if self.rec.field_len(col.code) == 0 {
-                ""
-            } else {
-                field_str(self.rec, col.code)?
-            };
+            let text = self.code_text(col)?;
             if k < has_lead {
                 lead_text = text;
             } else if s.first_repeats_lead

@@ -43,3 +43,27 @@ pub fn run(args: &[&str]) -> Run {
 pub fn scratch() -> tempfile::TempDir {
     tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap()
 }
+
+/// A payer's rule pack: one rule, ACME001, on M54.50.
+pub const PAYER_PACK: &str = r#"
+[pack]
+name = "acme"
+description = "Acme edits"
+source = "Acme provider manual"
+fiscal_year = 2026
+
+[[rule]]
+code = "ACME001"
+name = "acme-unspecified-low-back-pain"
+group = "payer"
+severity = "error"
+summary = "Acme denies unspecified low back pain"
+explanation = "Flags M54.50 for Acme."
+source = "Acme manual 7.3"
+message = "Acme does not accept {code} ({title})"
+help = "report M54.51 or M54.59"
+
+[[rule.entry]]
+codes = ["M54.50"]
+cite = "Acme manual 7.3.2"
+"#;
