@@ -35,7 +35,12 @@ pub struct KeyHasher(u64);
 
 impl Hasher for KeyHasher {
     fn finish(&self) -> u64 {
-        self.0
+        // A product's low bits depend only on the factors' low bits (a
+        // code's first characters), and the table picks buckets by the
+        // hash's low bits: fold the high half down, multiply again and fold
+        // again, so that every bit of the key reaches the low bits.
+        let h = (self.0 ^ (self.0 >> 32)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        h ^ (h >> 32)
     }
 
     fn write(&mut self, bytes: &[u8]) {
@@ -199,6 +204,26 @@ mod tests {
 
     fn key(s: &str) -> CodeKey {
         CodeKey::parse(s).unwrap()
+    }
+
+    #[test]
+    fn codes_that_share_their_first_characters_spread_over_buckets() {
+        use std::hash::BuildHasher;
+        let build = BuildHasherDefault::<KeyHasher>::default();
+        let v = Version::embedded().last().unwrap();
+        let keys: Vec<u64> = v
+            .entries()
+            .map(|e| e.key())
+            .filter(|k| k.as_str().starts_with("S72"))
+            .map(|k| k.to_u64())
+            .collect();
+        assert!(keys.len() > 1000, "{}", keys.len());
+        // The table picks buckets by the hash's low bits: the codes of one
+        // category must not share them.
+        let mut buckets: Vec<u64> = keys.iter().map(|k| build.hash_one(k) & 1023).collect();
+        buckets.sort_unstable();
+        buckets.dedup();
+        assert!(buckets.len() > 500, "{} of 1024 buckets", buckets.len());
     }
 
     #[test]
