@@ -307,6 +307,19 @@ impl VersionBlob {
         (note, f::u32_at(b, 4), f::u32_at(b, 8))
     }
 
+    /// The extensions of 7th-character list `d` (first, count), without
+    /// decoding its note.
+    pub(crate) fn seventh_range(&self, d: u16) -> (u32, u32) {
+        let at = usize::from(d) * SEVENTH_DEF_LEN;
+        let b = &self.blob.section(version_section::SEVENTH_DEFS)[at..at + SEVENTH_DEF_LEN];
+        (f::u32_at(b, 4), f::u32_at(b, 8))
+    }
+
+    /// The character of extension `x`, without decoding its meaning.
+    pub(crate) fn extension_char(&self, x: u32) -> u8 {
+        self.blob.section(version_section::EXTENSIONS)[x as usize * EXTENSION_LEN]
+    }
+
     /// (character, meaning, notes)
     pub(crate) fn extension(&self, x: u32) -> (u8, &str, NoteRange) {
         let at = x as usize * EXTENSION_LEN;

@@ -312,7 +312,7 @@ impl<'a> SeventhChars<'a> {
     /// (character, meaning) in the order the tabular lists them.
     pub fn iter(&self) -> impl Iterator<Item = (u8, &'a str)> + use<'a> {
         let v = self.v;
-        let (_, first, len) = v.seventh_def(self.def);
+        let (first, len) = v.seventh_range(self.def);
         (first..first + len).map(move |x| {
             let (ch, meaning, _) = v.extension(x);
             (ch, meaning)
@@ -322,7 +322,11 @@ impl<'a> SeventhChars<'a> {
     /// The meaning of 7th character `ch` (any case).
     pub fn get(&self, ch: u8) -> Option<&'a str> {
         let ch = ch.to_ascii_uppercase();
-        self.iter().find(|(c, _)| *c == ch).map(|(_, m)| m)
+        let (first, len) = self.v.seventh_range(self.def);
+        // Characters are compared in place; only the match's text is read.
+        (first..first + len)
+            .find(|&x| self.v.extension_char(x) == ch)
+            .map(|x| self.v.extension(x).1)
     }
 
     pub fn contains(&self, ch: u8) -> bool {
@@ -335,7 +339,7 @@ impl<'a> SeventhChars<'a> {
     }
 
     pub fn len(&self) -> usize {
-        self.v.seventh_def(self.def).2 as usize
+        self.v.seventh_range(self.def).1 as usize
     }
 
     pub fn is_empty(&self) -> bool {
