@@ -23,9 +23,10 @@ pub enum Gate {
     /// Every claim.
     EveryClaim,
     /// Only claims with a code that [`concerns`](crate::engine::rule::NativeRule::concerns)
-    /// the rule. The rule promises that each of its findings is on a
-    /// well-formed ICD-10-CM code of the claim that concerns it, and that
-    /// it changes nothing (no counters) on claims without one.
+    /// the rule. The rule promises that on a claim where no well-formed
+    /// ICD-10-CM code concerns it, it finds nothing and changes nothing (no
+    /// counters). (A finding may sit on another code: `excludes1-conflict`
+    /// reports the later code of a pair whose note the earlier one holds.)
     Codes,
 }
 
