@@ -145,3 +145,38 @@ impl Gates {
         bit == 0 || word & bit != 0
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_past_the_last_bit_see_every_claim() {
+        let kinds = (0..40).map(|i| {
+            if i % 5 == 4 {
+                Gate::EveryClaim
+            } else {
+                Gate::Codes
+            }
+        });
+        let gates = Gates::new(kinds);
+        let gated: Vec<usize> = (0..40).filter(|&i| gates.bits[i] != 0).collect();
+        // 32 of the 40 are gated, but only 31 bits are free.
+        assert_eq!(gated.len(), GATE_BITS);
+        let mut seen: Word = 0;
+        for &i in &gated {
+            assert_eq!(gates.bits[i].count_ones(), 1);
+            assert_eq!(seen & gates.bits[i], 0, "each bit once");
+            seen |= gates.bits[i];
+        }
+        assert_eq!(seen & COMPUTED, 0);
+        // A claim whose codes concern nobody runs the ungated rules only.
+        let word = COMPUTED;
+        for i in 0..40 {
+            assert_eq!(gates.runs(i, word), gates.bits[i] == 0, "rule {i}");
+        }
+        // ... and a rule's own bit lets it run.
+        let first = gated[0];
+        assert!(gates.runs(first, COMPUTED | gates.bits[first]));
+    }
+}
