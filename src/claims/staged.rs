@@ -104,22 +104,31 @@ impl CopiedColumns {
     }
 }
 
-/// One copied cell: its text in the batch and where it is written.
+/// One copied cell: its text in the batch. Where it is written follows
+/// from its place in the record for most rows ([`RowCopy::spans`]).
 #[derive(Clone, Copy, Debug)]
 struct CellCopy {
     start: u32,
     end: u32,
-    line: u64,
-    column: u32,
-    len: u32,
 }
+
+/// A row whose cells' places must be kept, not derived: quoted fields, or
+/// fields across lines.
+const DERIVED: u32 = u32::MAX;
 
 /// One copied row.
 #[derive(Clone, Copy, Debug)]
 struct RowCopy {
     line: u64,
+    /// Where its text starts in `RowBatch::text`.
+    base: u32,
     /// First of its cells in `RowBatch::cells`.
     cells: u32,
+    /// First of its cells' places (line, column, length) in
+    /// `RowBatch::spans`; [`DERIVED`] when every cell is unquoted on the
+    /// row's line, so that a cell's column is its offset in the record
+    /// plus the delimiters before it.
+    spans: u32,
     /// Its physical lines in `RowBatch::lines` (kept only for reports that
     /// show source).
     lines: (u32, u32),
@@ -164,6 +173,7 @@ pub struct RowBatch {
     file: FileId,
     text: String,
     cells: Vec<CellCopy>,
+    spans: Vec<(u64, u32, u32)>,
     rows: Vec<RowCopy>,
     lines: Vec<(u64, u32, u32)>,
     line_text: Vec<u8>,
@@ -178,6 +188,7 @@ impl RowBatch {
         self.items.clear();
         self.text.clear();
         self.cells.clear();
+        self.spans.clear();
         self.rows.clear();
         self.lines.clear();
         self.line_text.clear();
@@ -218,6 +229,7 @@ impl RowBatch {
         }
         self.text.push_str(text);
         let cells_mark = self.cells.len();
+        let spans_mark = self.spans.len();
         // Without quoting, a cell's column follows from the lengths before
         // it, as the reader computes it; that holds for every cell exactly
         // when it holds for the last one (quotes only ever add bytes).
@@ -235,20 +247,16 @@ impl RowBatch {
             {
                 self.text.truncate(base);
                 self.cells.truncate(cells_mark);
+                self.spans.truncate(spans_mark);
                 return None;
             }
-            let (line, column, len) = if plain {
-                (rec.line(), (start + c + 1) as u32, (end - start) as u32)
-            } else {
+            if !plain {
                 let l = rec.loc(c).unwrap_or_else(|| rec.row_loc());
-                (l.line, l.column, l.len)
-            };
+                self.spans.push((l.line, l.column, l.len));
+            }
             self.cells.push(CellCopy {
                 start: (base + start) as u32,
                 end: (base + end) as u32,
-                line,
-                column,
-                len,
             });
         }
         self.file = rec.file();
@@ -262,7 +270,9 @@ impl RowBatch {
         }
         self.rows.push(RowCopy {
             line: rec.line(),
+            base: base as u32,
             cells: cells_mark as u32,
+            spans: if plain { DERIVED } else { spans_mark as u32 },
             lines: (first_line, self.lines.len() as u32),
         });
         Some((self.rows.len() - 1) as u32)
@@ -277,12 +287,16 @@ struct CopiedRecord<'a> {
 }
 
 impl CopiedRecord<'_> {
-    fn cell(&self, i: usize) -> Option<&CellCopy> {
+    /// Cell `i`'s place among the row's copied cells.
+    fn slot(&self, i: usize) -> Option<usize> {
         let k = *self.cols.slot.get(i)?;
-        if k == UNREAD {
-            return None;
-        }
-        self.batch.cells.get(self.row.cells as usize + k as usize)
+        (k != UNREAD).then_some(k as usize)
+    }
+
+    fn cell(&self, i: usize) -> Option<&CellCopy> {
+        self.batch
+            .cells
+            .get(self.row.cells as usize + self.slot(i)?)
     }
 }
 
@@ -298,11 +312,21 @@ impl RecordView for CopiedRecord<'_> {
     }
 
     fn loc(&self, i: usize) -> Option<CellLoc> {
-        self.cell(i).map(|c| CellLoc {
+        let c = self.cell(i)?;
+        let (line, column, len) = if self.row.spans == DERIVED {
+            let offset = (c.start - self.row.base) as usize;
+            (self.row.line, (offset + i + 1) as u32, c.end - c.start)
+        } else {
+            *self
+                .batch
+                .spans
+                .get(self.row.spans as usize + self.slot(i)?)?
+        };
+        Some(CellLoc {
             file: self.batch.file,
-            line: c.line,
-            column: c.column,
-            len: c.len,
+            line,
+            column,
+            len,
             field: i as u32,
         })
     }
