@@ -228,6 +228,20 @@ fn exclusions(memo: &mut NoteMemo, version: &Version, key: CodeKey) -> Option<Rc
     )
 }
 
+/// [`exclusions`] of the code in `slot`, derived once per code.
+fn code_exclusions(
+    memo: &mut NoteMemo,
+    version: &Version,
+    key: CodeKey,
+    slot: Slot,
+) -> Option<Rc<CodeExclusions>> {
+    memo.per_code(
+        slot,
+        |n| (&mut n.excludes1_known, &mut n.excludes1),
+        |memo| exclusions(memo, version, key),
+    )
+}
+
 impl NativeRule for Excludes1Conflict {
     fn meta(&self) -> RuleMeta {
         Self::rule_meta()
@@ -238,14 +252,8 @@ impl NativeRule for Excludes1Conflict {
     }
 
     fn concerns(&self, code: &CodeView<'_>) -> bool {
-        with_note_memo(|memo| {
-            memo.per_code(
-                code.slot,
-                |n| (&mut n.excludes1_known, &mut n.excludes1),
-                |memo| exclusions(memo, code.edition.version(), code.key),
-            )
-        })
-        .is_some()
+        with_note_memo(|memo| code_exclusions(memo, code.edition.version(), code.key, code.slot))
+            .is_some()
     }
 
     fn check(&self, ctx: &ClaimContext<'_>, out: &mut Emitter<'_>) {
@@ -282,12 +290,8 @@ impl NativeRule for Excludes1Conflict {
             coded
                 .iter()
                 .map(|(_, key, slot)| {
-                    let found = memo.per_code(
-                        *slot,
-                        |n| (&mut n.excludes1_known, &mut n.excludes1),
-                        |memo| exclusions(memo, version, *key),
-                    );
-                    found.filter(|ex| ex.blocks.intersects_other(&all, &shared, *key))
+                    code_exclusions(memo, version, *key, *slot)
+                        .filter(|ex| ex.blocks.intersects_other(&all, &shared, *key))
                 })
                 .collect()
         });

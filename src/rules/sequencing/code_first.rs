@@ -37,6 +37,7 @@ use crate::codeset::code::CodeKey;
 use crate::codeset::version::{InheritedNote, NoteKind, NoteOrigin, Version};
 use crate::engine::context::ClaimContext;
 use crate::engine::gate::CodeView;
+use crate::engine::memo::Slot;
 use crate::rules::blocks::Blocks;
 use crate::rules::describe::with_lead;
 use crate::rules::note_memo::{InstructionList, NoteMemo, with_note_memo};
@@ -233,18 +234,25 @@ fn instructions(memo: &mut NoteMemo, version: &Version, key: CodeKey) -> Option<
     )
 }
 
+/// [`instructions`] of the code in `slot`, derived once per code.
+fn code_instructions(
+    memo: &mut NoteMemo,
+    version: &Version,
+    key: CodeKey,
+    slot: Slot,
+) -> Option<InstructionList> {
+    memo.per_code(
+        slot,
+        |n| (&mut n.code_first_known, &mut n.code_first),
+        |memo| instructions(memo, version, key),
+    )
+}
+
 /// Does the code have code-first instructions in its release? (The gate of
 /// the rules that read them.)
 pub fn has_instructions(code: &CodeView<'_>) -> bool {
-    let version = code.edition.version();
-    with_note_memo(|memo| {
-        memo.per_code(
-            code.slot,
-            |n| (&mut n.code_first_known, &mut n.code_first),
-            |memo| instructions(memo, version, code.key),
-        )
-    })
-    .is_some()
+    with_note_memo(|memo| code_instructions(memo, code.edition.version(), code.key, code.slot))
+        .is_some()
 }
 
 /// Calls `f` for each diagnosis of the claim that `keep` selects and whose
@@ -263,12 +271,7 @@ pub fn each_with_instructions<'c>(
             let Some(slot) = r.slot.filter(|_| keep(dx)) else {
                 continue;
             };
-            let list = memo.per_code(
-                slot,
-                |n| (&mut n.code_first_known, &mut n.code_first),
-                |memo| instructions(memo, version, key),
-            );
-            if let Some(list) = list {
+            if let Some(list) = code_instructions(memo, version, key, slot) {
                 found.push((dx, key, list));
             }
         }
