@@ -74,11 +74,11 @@ impl CodePattern {
     }
 
     /// The sort keys of the codes this pattern names, as one interval,
-    /// for prefixes and ranges (see [`sort_key`]).
+    /// for prefixes and ranges (see [`order_key_max`]).
     fn bounds(&self) -> Option<(u64, u64)> {
         match self {
-            CodePattern::Prefix(p) => Some((sort_key(*p), sort_key_max(*p))),
-            CodePattern::Range(lo, hi) => Some((sort_key(*lo), sort_key_max(*hi))),
+            CodePattern::Prefix(p) => Some((p.order_key(), order_key_max(*p))),
+            CodePattern::Range(lo, hi) => Some((lo.order_key(), order_key_max(*hi))),
             CodePattern::Regex(_) | CodePattern::Mce(_) | CodePattern::TitleContains(_) => None,
         }
     }
@@ -95,25 +95,19 @@ enum Flags<'c> {
     Known(Option<MceFlags>),
 }
 
-/// A code's characters as an integer that sorts as the code does: its seven
-/// zero-padded bytes, big-endian.
+/// The largest [`CodeKey::order_key`] of a code that starts with `key`.
 ///
-/// A prefix `p` holds exactly the codes from `sort_key(p)` to
-/// `sort_key_max(p)`. A range `lo-hi` (each bound compared with the code cut
-/// to the bound's length) holds exactly the codes from `sort_key(lo)` to
-/// `sort_key_max(hi)`: a code cut to `lo`'s length is at least `lo` when
-/// its padded bytes are, and cut to `hi`'s length at most `hi` when its
-/// padded bytes are at most `hi` followed by the largest bytes.
-fn sort_key(key: CodeKey) -> u64 {
-    key.order_key()
-}
-
-/// The largest sort key of a code that starts with `key`.
-fn sort_key_max(key: CodeKey) -> u64 {
+/// A prefix `p` holds exactly the codes from `p.order_key()` to
+/// `order_key_max(p)`. A range `lo-hi` (each bound compared with the code
+/// cut to the bound's length) holds exactly the codes from `lo.order_key()`
+/// to `order_key_max(hi)`: a code cut to `lo`'s length is at least `lo`
+/// when its padded bytes are, and cut to `hi`'s length at most `hi` when
+/// its padded bytes are at most `hi` followed by the largest bytes.
+fn order_key_max(key: CodeKey) -> u64 {
     let rest = u64::MAX
         .checked_shr(8 * (1 + key.len() as u32))
         .unwrap_or(0);
-    sort_key(key) | rest
+    key.order_key() | rest
 }
 
 /// `key.starts_with(&prefix)`, on the keys' integer forms.
@@ -207,7 +201,7 @@ pub struct StaticCodeSet {
 
 impl StaticCodeSet {
     pub fn contains(&self, key: CodeKey) -> bool {
-        let k = sort_key(key);
+        let k = key.order_key();
         within(&self.include, k) && !within(&self.exclude, k)
     }
 
