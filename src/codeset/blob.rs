@@ -299,19 +299,19 @@ impl VersionBlob {
         )
     }
 
-    /// (note, first extension, number of extensions)
-    pub(crate) fn seventh_def(&self, d: u16) -> (Option<&str>, u32, u32) {
+    fn seventh_record(&self, d: u16) -> &[u8] {
         let at = usize::from(d) * SEVENTH_DEF_LEN;
-        let b = &self.blob.section(version_section::SEVENTH_DEFS)[at..at + SEVENTH_DEF_LEN];
-        let note = some_u32(f::u32_at(b, 0)).map(|o| self.string(o));
-        (note, f::u32_at(b, 4), f::u32_at(b, 8))
+        &self.blob.section(version_section::SEVENTH_DEFS)[at..at + SEVENTH_DEF_LEN]
     }
 
-    /// The extensions of 7th-character list `d` (first, count), without
-    /// decoding its note.
+    /// The note of 7th-character list `d`.
+    pub(crate) fn seventh_note(&self, d: u16) -> Option<&str> {
+        some_u32(f::u32_at(self.seventh_record(d), 0)).map(|o| self.string(o))
+    }
+
+    /// The extensions of 7th-character list `d` (first, count).
     pub(crate) fn seventh_range(&self, d: u16) -> (u32, u32) {
-        let at = usize::from(d) * SEVENTH_DEF_LEN;
-        let b = &self.blob.section(version_section::SEVENTH_DEFS)[at..at + SEVENTH_DEF_LEN];
+        let b = self.seventh_record(d);
         (f::u32_at(b, 4), f::u32_at(b, 8))
     }
 

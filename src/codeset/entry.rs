@@ -349,7 +349,7 @@ impl<'a> SeventhChars<'a> {
     /// The tabular's `sevenChrNote` ("The appropriate 7th character is to be
     /// added to each code from category S72").
     pub fn note(&self) -> Option<&'a str> {
-        self.v.seventh_def(self.def).0
+        self.v.seventh_note(self.def)
     }
 
     /// Further terms listed under character `ch` ("initial encounter for
@@ -357,11 +357,10 @@ impl<'a> SeventhChars<'a> {
     pub fn notes_for(&self, ch: u8) -> impl Iterator<Item = &'a str> + use<'a> {
         let v = self.v;
         let ch = ch.to_ascii_uppercase();
-        let (_, first, len) = v.seventh_def(self.def);
+        let (first, len) = v.seventh_range(self.def);
         (first..first + len)
-            .map(move |x| v.extension(x))
-            .filter(move |(c, ..)| *c == ch)
-            .flat_map(move |(_, _, notes)| notes_in(v, notes, NoteKind::Note))
+            .filter(move |&x| v.extension_char(x) == ch)
+            .flat_map(move |x| notes_in(v, v.extension(x).2, NoteKind::Note))
     }
 }
 
