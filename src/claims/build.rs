@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use super::claim::{
     Cell, CellLoc, CellText, Claim, ClaimType, CodeSystem, Diagnosis, DxRole, FileId, Sex,
+    spare_lists,
 };
 use super::columns::{DxColumn, DxSeries, Mapping};
 use super::members::Members;
@@ -92,6 +93,7 @@ impl<V: RecordView + ?Sized> RowCtx<'_, V> {
                 value,
             })
         });
+        let (diagnoses, gaps) = spare_lists();
         let mut claim = Claim {
             file: self.file,
             id: id.map(CellText::from),
@@ -113,8 +115,8 @@ impl<V: RecordView + ?Sized> RowCtx<'_, V> {
                 raw: t.into(),
                 value: Sex::parse(t).ok_or(()),
             }),
-            diagnoses: Vec::new(),
-            gaps: Vec::new(),
+            diagnoses,
+            gaps,
             source_lines: Vec::new(),
         };
         if (claim.birth_date.is_none() || claim.sex.is_none())

@@ -1,6 +1,7 @@
 //! The claim as the engine sees it: typed values, each with the exact cell it
 //! came from, so every finding can point at its row and column.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use crate::codeset::code::{CodeFormatError, CodeKey};
@@ -165,7 +166,57 @@ pub struct Claim {
     pub source_lines: Vec<(u64, Arc<str>)>,
 }
 
+/// Lists longer than this are not kept for reuse: one huge long-layout
+/// claim must not pin its memory for the rest of the run.
+const REUSED_CAPACITY: usize = 64;
+
+/// The lists of claims already checked on this thread, for the next claim
+/// built here: allocating and growing them was a measurable part of reading
+/// a row.
+#[derive(Default)]
+struct SpareLists {
+    diagnoses: Vec<Diagnosis>,
+    gaps: Vec<CellLoc>,
+}
+
+thread_local! {
+    static SPARE: RefCell<SpareLists> = RefCell::new(SpareLists::default());
+}
+
+/// Empty diagnosis and gap lists, reused from a recycled claim when this
+/// thread has one ([`Claim::recycle`]).
+pub(crate) fn spare_lists() -> (Vec<Diagnosis>, Vec<CellLoc>) {
+    SPARE.with(|s| {
+        let s = &mut *s.borrow_mut();
+        (
+            std::mem::take(&mut s.diagnoses),
+            std::mem::take(&mut s.gaps),
+        )
+    })
+}
+
 impl Claim {
+    /// Hands the claim's lists to the next claim built on this thread. Only
+    /// an optimisation: a claim that is simply dropped loses nothing.
+    pub fn recycle(self) {
+        let Claim {
+            mut diagnoses,
+            mut gaps,
+            ..
+        } = self;
+        diagnoses.clear();
+        gaps.clear();
+        SPARE.with(|s| {
+            let s = &mut *s.borrow_mut();
+            if s.diagnoses.capacity() == 0 && diagnoses.capacity() <= REUSED_CAPACITY {
+                s.diagnoses = diagnoses;
+            }
+            if s.gaps.capacity() == 0 && gaps.capacity() <= REUSED_CAPACITY {
+                s.gaps = gaps;
+            }
+        });
+    }
+
     /// The sequenced diagnoses (principal / first-listed first).
     pub fn sequenced(&self) -> impl Iterator<Item = &Diagnosis> {
         self.diagnoses

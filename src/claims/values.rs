@@ -73,6 +73,14 @@ pub fn claim_type_from_ccw(text: &str) -> Option<ClaimType> {
 /// bill type says hospital inpatient, otherwise outpatient. CCW codes are
 /// accepted too, so a claim type override may name `NCH_CLM_TYPE_CD`.
 pub fn claim_type_from_text(text: &str, bill_type: Option<&str>) -> Option<ClaimType> {
+    // The usual spellings first, as written: squashing and trying every
+    // alias cost more than the rest of the claim-level cells together.
+    match text {
+        "professional" => return Some(ClaimType::Professional),
+        "inpatient" => return Some(ClaimType::Inpatient),
+        "outpatient" => return Some(ClaimType::Outpatient),
+        _ => {}
+    }
     let mut buf = [0u8; 32];
     match squash(text, &mut buf) {
         "inpatient" | "ip" | "i" | "inp" | "hospitalinpatient" => Some(ClaimType::Inpatient),

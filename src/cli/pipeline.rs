@@ -82,6 +82,9 @@ where
             for d in &found {
                 emit(d)?;
             }
+            if let Event::Claim(claim) = event {
+                claim.recycle();
+            }
         }
         return Ok(*reader.stats());
     }
@@ -136,7 +139,10 @@ impl Job {
                 Item::Ready(event) => checker.event(&event, &mut self.found),
                 Item::Built(claim, tally) => self.claim(&claim, tally, checker),
                 Item::Row(row, tally) => match builder.build(&self.batch, row) {
-                    Ok(claim) => self.claim(&claim, tally, checker),
+                    Ok(claim) => {
+                        self.claim(&claim, tally, checker);
+                        claim.recycle();
+                    }
                     Err(row) => {
                         self.settle.push((None, false));
                         checker.event(&Event::Malformed(row), &mut self.found);

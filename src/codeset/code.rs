@@ -40,6 +40,40 @@ impl CodeKey {
     /// Parses a code as a claim writes it: dotted or dotless, any case,
     /// padded with spaces. An empty cell is `Err(CodeFormatError::Empty)`.
     pub fn parse(raw: &str) -> Result<CodeKey, CodeFormatError> {
+        match Self::parse_plain(raw.as_bytes()) {
+            Some(key) => Ok(key),
+            None => Self::parse_any(raw),
+        }
+    }
+
+    /// The shape almost every claim writes (`E11.9`, `S42325B`): upper-case
+    /// letter first, upper-case letters and digits, at most a dot after the
+    /// category, no padding. `None` for anything else, which
+    /// [`CodeKey::parse_any`] reads (or explains) instead; both agree on
+    /// every input this accepts.
+    fn parse_plain(b: &[u8]) -> Option<CodeKey> {
+        if !(3..=Self::MAX_LEN + 1).contains(&b.len()) || !b[0].is_ascii_uppercase() {
+            return None;
+        }
+        let mut bytes = [0u8; 7];
+        let mut len = 0usize;
+        for (i, &c) in b.iter().enumerate() {
+            if c == b'.' && i == 3 {
+                continue;
+            }
+            if !(c.is_ascii_digit() || c.is_ascii_uppercase()) || len == Self::MAX_LEN {
+                return None;
+            }
+            bytes[len] = c;
+            len += 1;
+        }
+        (len >= 3).then_some(CodeKey {
+            bytes,
+            len: len as u8,
+        })
+    }
+
+    fn parse_any(raw: &str) -> Result<CodeKey, CodeFormatError> {
         // Spaces and tabs are single bytes, so trimming bytes trims chars.
         let padding = |b: &u8| *b == b' ' || *b == b'\t';
         let raw_bytes = raw.as_bytes();
@@ -243,6 +277,51 @@ impl fmt::Display for CodeFormatError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fast path accepts only what the general parser accepts, with the
+    /// same key: every string of up to 7 characters over an alphabet with
+    /// both cases, digits, dots and padding, and 8- and 9-byte codes.
+    #[test]
+    fn plain_shape_agrees_with_the_general_parser() {
+        const ALPHABET: &[u8] = b"Ab0.9 Z";
+        let mut accepted = 0usize;
+        let mut check = |s: &[u8]| {
+            let text = std::str::from_utf8(s).unwrap();
+            if let Some(key) = CodeKey::parse_plain(s) {
+                accepted += 1;
+                assert_eq!(CodeKey::parse_any(text), Ok(key), "{text:?}");
+            }
+            assert_eq!(CodeKey::parse(text), CodeKey::parse_any(text), "{text:?}");
+        };
+        for len in 0..=7u32 {
+            for n in 0..ALPHABET.len().pow(len) {
+                let mut s = Vec::with_capacity(len as usize);
+                let mut rest = n;
+                for _ in 0..len {
+                    s.push(ALPHABET[rest % ALPHABET.len()]);
+                    rest /= ALPHABET.len();
+                }
+                check(&s);
+            }
+        }
+        for long in [
+            "S42.325B",
+            "S42.325BX",
+            "S42325BX",
+            "S42.325",
+            "S42.32.5",
+            "s42.325B",
+            "S42.325b",
+            "S42.325 ",
+            " S42.325",
+            "S42.3259A",
+            "A00.0000",
+            "A000.000",
+        ] {
+            check(long.as_bytes());
+        }
+        assert!(accepted > 1000, "the fast path took {accepted} inputs");
+    }
 
     /// [`CodeKey::parse`] written over characters, as the byte loop must behave.
     fn parse_by_chars(raw: &str) -> Result<CodeKey, CodeFormatError> {

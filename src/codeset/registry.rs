@@ -401,8 +401,15 @@ impl<'a> Edition<'a> {
         !below.is_empty() && key.len() == 6 && below.iter().all(|k| k.len() == 7)
     }
 
-    /// Is the code billable under this edition?
+    /// Is the code billable under this edition? As `standing(key) ==
+    /// Standing::Billable`, without looking for descendants when it is not
+    /// (the suggestion search asks this of hundreds of mostly unknown codes).
     pub fn is_billable(&self, key: CodeKey) -> bool {
-        self.standing(key) == Standing::Billable
+        match self.basis {
+            Basis::Tabular | Basis::Fallback => {
+                self.version.get(key).is_some_and(|e| e.is_billable())
+            }
+            Basis::Timeline(date) => self.sets.timeline.flags_on(key, date).is_some(),
+        }
     }
 }

@@ -2,7 +2,7 @@
 //! produce most unknown codes, each tried with O(1) look-ups.
 
 use crate::codeset::code::CodeKey;
-use crate::codeset::registry::{Edition, Standing};
+use crate::codeset::registry::Edition;
 
 const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
@@ -11,82 +11,73 @@ const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 /// missing placeholder X, a missing or extra character, one wrong character.
 pub fn close_codes(edition: &Edition<'_>, key: CodeKey, limit: usize) -> Vec<CodeKey> {
     let mut found: Vec<CodeKey> = Vec::new();
-    let push = |k: CodeKey, found: &mut Vec<CodeKey>| {
-        if k != key && !found.contains(&k) && edition.standing(k) == Standing::Billable {
+    let bytes = key.as_bytes();
+    let n = bytes.len();
+    // Candidates are spelled in a stack buffer: this runs for every unknown
+    // code, over several hundred candidates each.
+    let mut push = |candidate: &[u8]| {
+        if let Some(k) = CodeKey::from_dotless(candidate)
+            && k != key
+            && !found.contains(&k)
+            && edition.is_billable(k)
+        {
             found.push(k);
         }
     };
-    let bytes = key.as_bytes();
-    let n = bytes.len();
+    let mut v = [0u8; CodeKey::MAX_LEN + 1];
 
     // Look-alike characters.
     for i in 0..n {
         let swap = match bytes[i] {
-            b'O' => Some(b'0'),
-            b'0' => Some(b'O'),
-            b'I' => Some(b'1'),
-            b'1' => Some(b'I'),
-            _ => None,
+            b'O' => b'0',
+            b'0' => b'O',
+            b'I' => b'1',
+            b'1' => b'I',
+            _ => continue,
         };
-        if let Some(c) = swap {
-            let mut v = bytes.to_vec();
-            v[i] = c;
-            if let Some(k) = CodeKey::from_dotless(&v) {
-                push(k, &mut found);
-            }
-        }
+        v[..n].copy_from_slice(bytes);
+        v[i] = swap;
+        push(&v[..n]);
     }
     // Adjacent transpositions.
     for i in 1..n {
-        let mut v = bytes.to_vec();
+        v[..n].copy_from_slice(bytes);
         v.swap(i - 1, i);
-        if let Some(k) = CodeKey::from_dotless(&v) {
-            push(k, &mut found);
-        }
+        push(&v[..n]);
     }
     // A 7th character written without its placeholder X (S0000A -> S00.00XA).
     if (4..7).contains(&n) {
-        let (head, last) = bytes.split_at(n - 1);
-        let mut v = head.to_vec();
-        while v.len() < 6 {
-            v.push(b'X');
-        }
-        v.extend_from_slice(last);
-        if let Some(k) = CodeKey::from_dotless(&v) {
-            push(k, &mut found);
-        }
+        v[..n - 1].copy_from_slice(&bytes[..n - 1]);
+        v[n - 1..6].fill(b'X');
+        v[6] = bytes[n - 1];
+        push(&v[..7]);
     }
     // One character too many.
     for i in 0..n {
-        let mut v = bytes.to_vec();
-        v.remove(i);
-        if let Some(k) = CodeKey::from_dotless(&v) {
-            push(k, &mut found);
-        }
+        v[..i].copy_from_slice(&bytes[..i]);
+        v[i..n - 1].copy_from_slice(&bytes[i + 1..]);
+        push(&v[..n - 1]);
     }
     // One character missing.
     if n < CodeKey::MAX_LEN {
         for i in 1..=n {
+            v[..i].copy_from_slice(&bytes[..i]);
+            v[i + 1..=n].copy_from_slice(&bytes[i..]);
             for &c in ALPHABET {
-                let mut v = bytes.to_vec();
-                v.insert(i, c);
-                if let Some(k) = CodeKey::from_dotless(&v) {
-                    push(k, &mut found);
-                }
+                v[i] = c;
+                push(&v[..=n]);
             }
         }
     }
     // One character wrong.
     for i in 0..n {
+        v[..n].copy_from_slice(bytes);
         for &c in ALPHABET {
             if c == bytes[i] {
                 continue;
             }
-            let mut v = bytes.to_vec();
             v[i] = c;
-            if let Some(k) = CodeKey::from_dotless(&v) {
-                push(k, &mut found);
-            }
+            push(&v[..n]);
         }
     }
     found.truncate(limit);
