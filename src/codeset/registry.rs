@@ -353,9 +353,14 @@ impl<'a> Edition<'a> {
 
     /// The code's title, when a release knows it.
     pub fn title(&self, key: CodeKey) -> Option<Cow<'a, str>> {
+        self.titled_entry(key).map(|e| e.title())
+    }
+
+    /// The entry that gives the code's title: this edition's, else the
+    /// latest release's that has the code.
+    pub fn titled_entry(&self, key: CodeKey) -> Option<Entry<'a>> {
         self.entry(key)
             .or_else(|| self.sets.release_with(key, 0).map(|(_, e)| e))
-            .map(|e| e.title())
     }
 
     /// The MCE edit flags of a billable code on this date (timeline dates

@@ -68,7 +68,13 @@ impl CodePattern {
             }
             CodePattern::Regex(re) => re.is_match(key.as_str()),
             CodePattern::TitleContains(text) => {
-                edition.title(key).is_some_and(|t| title_contains(&t, text))
+                edition.titled_entry(key).is_some_and(|entry| {
+                    TITLE.with_borrow_mut(|title| {
+                        title.clear();
+                        entry.write_title(title);
+                        title_contains(title, text)
+                    })
+                })
             }
         }
     }
@@ -118,16 +124,28 @@ fn has_prefix(key: CodeKey, prefix: CodeKey) -> bool {
     key.len() >= n && (key.to_u64() ^ prefix.to_u64()) & mask == 0
 }
 
+thread_local! {
+    /// The title under search, spelled into one buffer per thread.
+    static TITLE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
 /// Whether `title`, lower-cased, contains `needle` (already lower case).
-/// ASCII titles are searched in place; others are lower-cased first.
+/// ASCII titles are searched in place, from each place where the needle's
+/// first letter occurs in either case; others are lower-cased first.
 fn title_contains(title: &str, needle: &str) -> bool {
     if !title.is_ascii() {
         return title.to_lowercase().contains(needle);
     }
     let (t, n) = (title.as_bytes(), needle.as_bytes());
-    n.is_empty()
-        || t.windows(n.len())
-            .any(|w| w.iter().zip(n).all(|(a, b)| a.to_ascii_lowercase() == *b))
+    let Some(&first) = n.first() else {
+        return true;
+    };
+    let rest = &n[1..];
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), t).any(|at| {
+        t.get(at + 1..at + n.len()).is_some_and(|w| {
+            w.iter().zip(rest).all(|(a, b)| a.to_ascii_lowercase() == *b)
+        })
+    })
 }
 
 fn parse_key(s: &str) -> Result<CodeKey, String> {
@@ -370,6 +388,10 @@ mod tests {
             ("KELVIN \u{212a}", "k"),
             ("short", ""),
             ("", "x"),
+            // The first 'i' does not start the match; a later one does.
+            ("iiin diseases", "in diseases"),
+            ("ends with In", "in"),
+            ("in disease", "in diseases"),
         ];
         for (title, needle) in cases {
             assert_eq!(
