@@ -10,10 +10,17 @@ use crate::codeset::code::CodeKey;
 pub struct Blocks([u64; 5]);
 
 impl Blocks {
-    fn index(key: CodeKey) -> usize {
+    /// The position of `key`'s prefix in the set; rules that test one code
+    /// against several sets compute it once ([`Blocks::has`]).
+    pub fn index(key: CodeKey) -> usize {
         let b = key.as_bytes();
         usize::from(b[0].saturating_sub(b'A')).min(25) * 10
             + usize::from(b[1].saturating_sub(b'0')).min(9)
+    }
+
+    /// `contains` for a code whose [`Blocks::index`] is `i`.
+    pub fn has(&self, i: usize) -> bool {
+        self.0[i / 64] & (1 << (i % 64)) != 0
     }
 
     pub fn insert(&mut self, key: CodeKey) {
@@ -29,8 +36,7 @@ impl Blocks {
     }
 
     pub fn contains(&self, key: CodeKey) -> bool {
-        let i = Blocks::index(key);
-        self.0[i / 64] & (1 << (i % 64)) != 0
+        self.has(Blocks::index(key))
     }
 
     pub fn intersects(&self, other: &Blocks) -> bool {

@@ -82,6 +82,15 @@ declare_rule! {
 }
 
 /// One Excludes1 note, with the codes it names.
+/// A code of the claim under check.
+struct Coded<'c> {
+    dx: &'c Diagnosis,
+    key: CodeKey,
+    slot: Slot,
+    /// Its [`Blocks::index`].
+    block: usize,
+}
+
 #[derive(Debug)]
 struct Exclusion {
     /// Where it is written: `E11`, `section G60-G65`, `chapter 15`.
@@ -176,6 +185,19 @@ impl CodeExclusions {
 }
 
 /// The Excludes1 notes of one group that name codes.
+/// The Excludes1 note of `owner` (its exclusions `ex`) that names `other`.
+#[inline]
+fn naming<'e>(
+    ed: &Edition<'_>,
+    ex: &'e Option<Rc<CodeExclusions>>,
+    owner: &Coded<'_>,
+    other: &Coded<'_>,
+) -> Option<&'e Exclusion> {
+    ex.as_ref()
+        .filter(|ex| ex.blocks.has(other.block))
+        .and_then(|ex| ex.find(ed, owner.key, other.key))
+}
+
 fn group_exclusions(version: &Version, group: &NoteGroup<'_>) -> Option<GroupExclusions> {
     let mut list: Vec<Exclusion> = Vec::new();
     // A note that ends in a colon and names no code heads the notes after
@@ -263,21 +285,28 @@ impl NativeRule for Excludes1Conflict {
         let ed = &ctx.edition;
         let version = ed.version();
         // Each code once, at its first occurrence: a repeated code is
-        // `duplicate-code`'s finding, and each pair is judged once.
-        let mut coded: SmallVec<[(&Diagnosis, CodeKey, Slot); 16]> = SmallVec::new();
+        // `duplicate-code`'s finding, and each pair is judged once. With
+        // each code, its place in the prefix sets, tested for every pair.
+        let mut coded: SmallVec<[Coded<'_>; 16]> = SmallVec::new();
         // The prefixes of the claim's codes, and those two codes share.
         let mut all = Blocks::default();
         let mut shared = Blocks::default();
         for (dx, key, r) in ctx.codes() {
             if matches!(dx.role, DxRole::Sequenced | DxRole::ExternalCause)
-                && !coded.iter().any(|(_, k, _)| *k == key)
                 && let Some(slot) = r.slot
+                && !coded.iter().any(|c| c.key == key)
             {
-                coded.push((dx, key, slot));
-                if all.contains(key) {
+                let block = Blocks::index(key);
+                if all.has(block) {
                     shared.insert(key);
                 }
                 all.insert(key);
+                coded.push(Coded {
+                    dx,
+                    key,
+                    slot,
+                    block,
+                });
             }
         }
         if coded.len() < 2 {
@@ -289,38 +318,34 @@ impl NativeRule for Excludes1Conflict {
         let notes: SmallVec<[Option<Rc<CodeExclusions>>; 16]> = with_note_memo(|memo| {
             coded
                 .iter()
-                .map(|(_, key, slot)| {
-                    code_exclusions(memo, version, *key, *slot)
-                        .filter(|ex| ex.blocks.intersects_other(&all, &shared, *key))
+                .map(|c| {
+                    code_exclusions(memo, version, c.key, c.slot)
+                        .filter(|ex| ex.blocks.intersects_other(&all, &shared, c.key))
                 })
                 .collect()
         });
         if notes.iter().all(Option::is_none) {
             return;
         }
-        for (j, ((later, later_key, _), later_ex)) in coded.iter().zip(&notes).enumerate() {
-            for ((earlier, earlier_key, _), earlier_ex) in coded[..j].iter().zip(&notes[..j]) {
-                let Some(note) = later_ex
-                    .as_ref()
-                    .and_then(|ex| ex.find(ed, *later_key, *earlier_key))
-                    .or_else(|| {
-                        earlier_ex
-                            .as_ref()
-                            .and_then(|ex| ex.find(ed, *earlier_key, *later_key))
-                    })
+        for (j, (later, later_ex)) in coded.iter().zip(&notes).enumerate() {
+            for (earlier, earlier_ex) in coded[..j].iter().zip(&notes[..j]) {
+                let Some(note) = naming(ed, later_ex, later, earlier)
+                    .or_else(|| naming(ed, earlier_ex, earlier, later))
                 else {
                     continue;
                 };
+                let (later_key, earlier_key) = (later.key, earlier.key);
+                let earlier = earlier.dx;
                 let place = if earlier.position > 0 {
                     format!("position {}", earlier.position)
                 } else {
                     "external cause column".to_string()
                 };
                 out.diagnosis(
-                    later,
+                    later.dx,
                     format!(
                         "{} is reported with {earlier_key} ({place}), but the note at {} says \"{}\"",
-                        titled(ed, *later_key),
+                        titled(ed, later_key),
                         note.origin,
                         with_lead("Excludes1:", &note.text)
                     ),
