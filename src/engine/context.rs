@@ -51,14 +51,15 @@ pub struct ClaimContext<'a> {
 impl<'a> ClaimContext<'a> {
     pub fn new(claim: &'a Claim, edition: Edition<'a>) -> ClaimContext<'a> {
         let resolved = FACTS.with(|memo| {
-            let table = &mut *memo.borrow_mut();
+            let mut table = memo.borrow_mut();
+            let mut table = table.edition(&edition);
             claim
                 .diagnoses
                 .iter()
                 .map(|dx| {
                     let icd10 = dx.code_system != CodeSystem::Icd9Cm;
                     let key = dx.code.value.ok();
-                    let facts = key.filter(|_| icd10).map(|k| table.get(&edition, k));
+                    let facts = key.filter(|_| icd10).map(|k| table.get(k));
                     Resolved {
                         key,
                         standing: facts.map(|f| f.standing),

@@ -110,6 +110,12 @@ impl FactsTable {
     /// The facts of `key` on `edition`, looked up in the code sets the
     /// first time this thread sees the pair.
     pub fn get(&mut self, edition: &Edition<'_>, key: CodeKey) -> CodeFacts {
+        self.edition(edition).get(key)
+    }
+
+    /// The table of one edition, for the codes of a claim: the edition is
+    /// found once, not once per code.
+    pub fn edition<'t, 'e>(&'t mut self, edition: &'t Edition<'e>) -> EditionFacts<'t, 'e> {
         let id = edition.memo_id();
         let at = match self.editions.iter().position(|(e, _)| *e == id) {
             Some(at) => at,
@@ -118,27 +124,11 @@ impl FactsTable {
                 self.editions.len() - 1
             }
         };
-        if let Some(&packed) = self.editions[at].1.get(&key.to_u64()) {
-            return self.unpack(packed);
+        EditionFacts {
+            table: self,
+            edition,
+            at,
         }
-        if self.len >= self.capacity {
-            for (_, map) in &mut self.editions {
-                map.clear();
-            }
-            self.len = 0;
-            self.epoch = self.epoch.wrapping_add(1);
-        }
-        let standing = edition.standing(key);
-        let mce = edition.mce_flags(key);
-        let packed = match standing {
-            Standing::Billable => 0,
-            Standing::Header => 1,
-            Standing::Unknown => 2,
-        } | mce.map_or(0, |f| 1 << 2 | u64::from(f.bits()) << MCE_SHIFT)
-            | (self.len as u64) << SLOT_SHIFT;
-        self.len += 1;
-        self.editions[at].1.insert(key.to_u64(), packed);
-        self.unpack(packed)
     }
 
     fn unpack(&self, packed: u64) -> CodeFacts {
@@ -155,6 +145,47 @@ impl FactsTable {
                 epoch: self.epoch,
             },
         }
+    }
+}
+
+/// [`FactsTable`] for one edition ([`FactsTable::edition`]).
+pub struct EditionFacts<'t, 'e> {
+    table: &'t mut FactsTable,
+    edition: &'t Edition<'e>,
+    /// The edition's map in `table.editions`.
+    at: usize,
+}
+
+impl EditionFacts<'_, '_> {
+    pub fn get(&mut self, key: CodeKey) -> CodeFacts {
+        let packed = match self.table.editions[self.at].1.get(&key.to_u64()) {
+            Some(&packed) => packed,
+            None => self.derive(key),
+        };
+        self.table.unpack(packed)
+    }
+
+    /// Looks `key` up in the code sets and files it under a new slot.
+    fn derive(&mut self, key: CodeKey) -> u64 {
+        let t = &mut *self.table;
+        if t.len >= t.capacity {
+            for (_, map) in &mut t.editions {
+                map.clear();
+            }
+            t.len = 0;
+            t.epoch = t.epoch.wrapping_add(1);
+        }
+        let standing = self.edition.standing(key);
+        let mce = self.edition.mce_flags(key);
+        let packed = match standing {
+            Standing::Billable => 0,
+            Standing::Header => 1,
+            Standing::Unknown => 2,
+        } | mce.map_or(0, |f| 1 << 2 | u64::from(f.bits()) << MCE_SHIFT)
+            | (t.len as u64) << SLOT_SHIFT;
+        t.len += 1;
+        t.editions[self.at].1.insert(key.to_u64(), packed);
+        packed
     }
 }
 
