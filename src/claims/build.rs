@@ -217,8 +217,15 @@ impl<V: RecordView + ?Sized> RowCtx<'_, V> {
         position: u16,
         cl: Option<&CodeSystem>,
     ) -> Result<(), RowFault> {
-        let poa = self.poa(col.poa)?;
-        let code_system = self.dx_system(col.version, cl)?;
+        // Most files have neither POA nor version columns: skip the look-ups.
+        let poa = match col.poa {
+            None => None,
+            some => self.poa(some)?,
+        };
+        let code_system = match (col.version, cl) {
+            (None, None) => CodeSystem::Icd10Cm,
+            (version, cl) => self.dx_system(version, cl)?,
+        };
         out.push(Diagnosis {
             code: Cell {
                 loc: self.loc(col.code),
