@@ -36,7 +36,7 @@ fn read_with(name: &str, opts: &InputOptions, members: Option<&Members>) -> Read
     let mut malformed = Vec::new();
     while let Some(ev) = r.next_event() {
         match ev {
-            Event::Claim(c) => claims.push(c),
+            Event::Claim(c) => claims.push(*c),
             Event::Malformed(m) => malformed.push(m),
         }
     }

@@ -33,7 +33,7 @@ fn read_all(
     let mut claims = Vec::new();
     while let Some(ev) = r.next_event() {
         match ev {
-            Event::Claim(c) => claims.push(c),
+            Event::Claim(c) => claims.push(*c),
             Event::Malformed(m) => panic!("{rel}: unexpected malformed row {m:?}"),
         }
     }

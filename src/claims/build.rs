@@ -11,7 +11,6 @@ use std::sync::Arc;
 
 use super::claim::{
     Cell, CellLoc, CellText, Claim, ClaimType, CodeSystem, Diagnosis, DxRole, FileId, Sex,
-    spare_lists,
 };
 use super::columns::{DxColumn, DxSeries, Mapping};
 use super::members::Members;
@@ -85,7 +84,7 @@ impl<V: RecordView + ?Sized> RowCtx<'_, V> {
 
     /// The claim-level part of a claim from the current row: everything but
     /// the diagnoses.
-    pub fn claim_head(&self, id: Option<&str>) -> Result<Claim, RowFault> {
+    pub fn claim_head(&self, id: Option<&str>) -> Result<Box<Claim>, RowFault> {
         let code_type = self.filled(self.map.code_type)?.and_then(|(loc, t)| {
             code_system_from_text(t).map(|value| Cell {
                 loc,
@@ -93,8 +92,7 @@ impl<V: RecordView + ?Sized> RowCtx<'_, V> {
                 value,
             })
         });
-        let (diagnoses, gaps) = spare_lists();
-        let mut claim = Claim {
+        let mut claim = Claim::boxed(Claim {
             file: self.file,
             id: id.map(CellText::from),
             line: self.rec.line(),
@@ -115,10 +113,10 @@ impl<V: RecordView + ?Sized> RowCtx<'_, V> {
                 raw: t.into(),
                 value: Sex::parse(t).ok_or(()),
             }),
-            diagnoses,
-            gaps,
+            diagnoses: Vec::new(),
+            gaps: Vec::new(),
             source_lines: Vec::new(),
-        };
+        });
         if (claim.birth_date.is_none() || claim.sex.is_none())
             && let Some(members) = self.members
             && let Some((_, member_id)) = self.filled(self.map.member_id)?

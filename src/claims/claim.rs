@@ -170,51 +170,47 @@ pub struct Claim {
 /// claim must not pin its memory for the rest of the run.
 const REUSED_CAPACITY: usize = 64;
 
-/// The lists of claims already checked on this thread, for the next claim
-/// built here: allocating and growing them was a measurable part of reading
-/// a row.
-#[derive(Default)]
-struct SpareLists {
-    diagnoses: Vec<Diagnosis>,
-    gaps: Vec<CellLoc>,
-}
-
 thread_local! {
-    static SPARE: RefCell<SpareLists> = RefCell::new(SpareLists::default());
-}
-
-/// Empty diagnosis and gap lists, reused from a recycled claim when this
-/// thread has one ([`Claim::recycle`]).
-pub(crate) fn spare_lists() -> (Vec<Diagnosis>, Vec<CellLoc>) {
-    SPARE.with(|s| {
-        let s = &mut *s.borrow_mut();
-        (
-            std::mem::take(&mut s.diagnoses),
-            std::mem::take(&mut s.gaps),
-        )
-    })
+    /// A claim already checked on this thread, for the next claim built
+    /// here: allocating claims and their lists, and moving them by value,
+    /// were a measurable part of reading a row.
+    static SPARE: RefCell<Option<Box<Claim>>> = const { RefCell::new(None) };
 }
 
 impl Claim {
-    /// Hands the claim's lists to the next claim built on this thread. Only
-    /// an optimisation: a claim that is simply dropped loses nothing.
-    pub fn recycle(self) {
-        let Claim {
-            mut diagnoses,
-            mut gaps,
-            ..
-        } = self;
-        diagnoses.clear();
-        gaps.clear();
-        SPARE.with(|s| {
-            let s = &mut *s.borrow_mut();
-            if s.diagnoses.capacity() == 0 && diagnoses.capacity() <= REUSED_CAPACITY {
-                s.diagnoses = diagnoses;
+    /// `head` in a box, reusing this thread's recycled claim (its box and
+    /// the capacity of its lists) when there is one ([`Claim::recycle`]).
+    pub(crate) fn boxed(mut head: Claim) -> Box<Claim> {
+        match SPARE.with(|s| s.borrow_mut().take()) {
+            Some(mut spare) => {
+                if head.diagnoses.capacity() == 0 {
+                    head.diagnoses = std::mem::take(&mut spare.diagnoses);
+                }
+                if head.gaps.capacity() == 0 {
+                    head.gaps = std::mem::take(&mut spare.gaps);
+                }
+                *spare = head;
+                spare
             }
-            if s.gaps.capacity() == 0 && gaps.capacity() <= REUSED_CAPACITY {
-                s.gaps = gaps;
+            None => Box::new(head),
+        }
+    }
+
+    /// Hands the claim to the next claim built on this thread. Only an
+    /// optimisation: a claim that is simply dropped loses nothing.
+    pub fn recycle(mut self: Box<Self>) {
+        for list_too_long in [
+            self.diagnoses.capacity() > REUSED_CAPACITY,
+            self.gaps.capacity() > REUSED_CAPACITY,
+        ] {
+            if list_too_long {
+                return;
             }
-        });
+        }
+        self.diagnoses.clear();
+        self.gaps.clear();
+        self.source_lines = Vec::new();
+        SPARE.with(|s| *s.borrow_mut() = Some(self));
     }
 
     /// The sequenced diagnoses (principal / first-listed first).

@@ -24,12 +24,12 @@ struct Entry {
 /// The claim being assembled from consecutive rows.
 pub struct LongGroup {
     pub id_hash: u64,
-    pub claim: Claim,
+    pub claim: Box<Claim>,
     entries: Vec<Entry>,
 }
 
 impl LongGroup {
-    pub fn new(id_hash: u64, claim: Claim) -> LongGroup {
+    pub fn new(id_hash: u64, claim: Box<Claim>) -> LongGroup {
         LongGroup {
             id_hash,
             claim,
@@ -47,7 +47,7 @@ impl LongGroup {
     }
 
     /// The finished claim, diagnoses in sequence order at positions 1..n.
-    pub fn finish(self) -> Claim {
+    pub fn finish(self) -> Box<Claim> {
         let LongGroup {
             mut claim,
             mut entries,

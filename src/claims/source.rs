@@ -381,7 +381,7 @@ impl<'m> ClaimReader<'m> {
     }
 
     /// The claim of the current wide row.
-    fn build_wide(&mut self) -> Result<Claim, RowFault> {
+    fn build_wide(&mut self) -> Result<Box<Claim>, RowFault> {
         self.rec.decode();
         let ctx = ctx!(self);
         let built = match ctx.text(self.mapping.claim_id) {
@@ -502,7 +502,7 @@ impl<'m> ClaimReader<'m> {
         }
         // A cell that is not UTF-8: built (or rejected) here.
         match self.build_wide() {
-            Ok(claim) => batch.items.push(Item::Built(Box::new(claim), tally)),
+            Ok(claim) => batch.items.push(Item::Built(claim, tally)),
             Err(fault) => {
                 let ev = self.reject_wide(key, seen, fault);
                 batch.items.push(Item::Ready(Box::new(ev)));

@@ -391,7 +391,7 @@ impl<'m> RowBuilder<'m> {
     /// [`ClaimReader`](super::ClaimReader) builds it from the live record.
     /// `Err` is the malformed row the reader would report; copied rows
     /// are valid UTF-8, so it does not happen.
-    pub fn build(&self, batch: &RowBatch, row: u32) -> Result<Claim, MalformedRow> {
+    pub fn build(&self, batch: &RowBatch, row: u32) -> Result<Box<Claim>, MalformedRow> {
         let Some(&copy) = batch.rows.get(row as usize) else {
             return Err(MalformedRow {
                 loc: CellLoc {

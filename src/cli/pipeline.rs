@@ -137,7 +137,10 @@ impl Job {
         for item in items.drain(..) {
             match item {
                 Item::Ready(event) => checker.event(&event, &mut self.found),
-                Item::Built(claim, tally) => self.claim(&claim, tally, checker),
+                Item::Built(claim, tally) => {
+                    self.claim(&claim, tally, checker);
+                    claim.recycle();
+                }
                 Item::Row(row, tally) => match builder.build(&self.batch, row) {
                     Ok(claim) => {
                         self.claim(&claim, tally, checker);

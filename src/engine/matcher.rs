@@ -67,15 +67,13 @@ impl CodePattern {
                 key.truncated(lo.len()) >= *lo && key.truncated(hi.len()) <= *hi && key.len() >= 3
             }
             CodePattern::Regex(re) => re.is_match(key.as_str()),
-            CodePattern::TitleContains(text) => {
-                edition.titled_entry(key).is_some_and(|entry| {
-                    TITLE.with_borrow_mut(|title| {
-                        title.clear();
-                        entry.write_title(title);
-                        title_contains(title, text)
-                    })
+            CodePattern::TitleContains(text) => edition.titled_entry(key).is_some_and(|entry| {
+                TITLE.with_borrow_mut(|title| {
+                    title.clear();
+                    entry.write_title(title);
+                    title_contains(title, text)
                 })
-            }
+            }),
         }
     }
 
@@ -143,7 +141,9 @@ fn title_contains(title: &str, needle: &str) -> bool {
     let rest = &n[1..];
     memchr::memchr2_iter(first, first.to_ascii_uppercase(), t).any(|at| {
         t.get(at + 1..at + n.len()).is_some_and(|w| {
-            w.iter().zip(rest).all(|(a, b)| a.to_ascii_lowercase() == *b)
+            w.iter()
+                .zip(rest)
+                .all(|(a, b)| a.to_ascii_lowercase() == *b)
         })
     })
 }
