@@ -20,8 +20,24 @@ pub enum CodePattern {
     Regex(Regex),
     /// Codes carrying one of these MCE flags on the date of service.
     Mce(MceFlags),
-    /// Codes whose title contains this lower-case text.
-    TitleContains(String),
+    /// Codes whose title contains this text (in any case).
+    TitleContains(TitleNeedle),
+}
+
+/// Lower-case text searched for in titles, with its compiled searcher:
+/// packs search the title of every code they meet.
+#[derive(Clone, Debug)]
+pub struct TitleNeedle {
+    text: String,
+    finder: memchr::memmem::Finder<'static>,
+}
+
+impl TitleNeedle {
+    pub fn new(text: &str) -> TitleNeedle {
+        let text = text.to_lowercase();
+        let finder = memchr::memmem::Finder::new(text.as_bytes()).into_owned();
+        TitleNeedle { text, finder }
+    }
 }
 
 impl CodePattern {
@@ -127,25 +143,15 @@ thread_local! {
     static TITLE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
-/// Whether `title`, lower-cased, contains `needle` (already lower case).
-/// ASCII titles are searched in place, from each place where the needle's
-/// first letter occurs in either case; others are lower-cased first.
-fn title_contains(title: &str, needle: &str) -> bool {
+/// Whether `title`, lower-cased, contains `needle`. ASCII titles are
+/// lower-cased in place and searched with the compiled searcher; others
+/// are lower-cased into a new string first.
+fn title_contains(title: &mut String, needle: &TitleNeedle) -> bool {
     if !title.is_ascii() {
-        return title.to_lowercase().contains(needle);
+        return title.to_lowercase().contains(&needle.text);
     }
-    let (t, n) = (title.as_bytes(), needle.as_bytes());
-    let Some(&first) = n.first() else {
-        return true;
-    };
-    let rest = &n[1..];
-    memchr::memchr2_iter(first, first.to_ascii_uppercase(), t).any(|at| {
-        t.get(at + 1..at + n.len()).is_some_and(|w| {
-            w.iter()
-                .zip(rest)
-                .all(|(a, b)| a.to_ascii_lowercase() == *b)
-        })
-    })
+    title.make_ascii_lowercase();
+    needle.finder.find(title.as_bytes()).is_some()
 }
 
 fn parse_key(s: &str) -> Result<CodeKey, String> {
@@ -395,7 +401,7 @@ mod tests {
         ];
         for (title, needle) in cases {
             assert_eq!(
-                title_contains(title, needle),
+                title_contains(&mut title.to_string(), &TitleNeedle::new(needle)),
                 title.to_lowercase().contains(needle),
                 "{title:?} / {needle:?}"
             );

@@ -21,7 +21,7 @@ use crate::engine::context::ClaimContext;
 use crate::engine::diagnostic::{RuleMeta, RuleOrigin, Severity};
 use crate::engine::emit::Emitter;
 use crate::engine::gate::CodeView;
-use crate::engine::matcher::{CodePattern, CodeSetMatcher, StaticCodeSet};
+use crate::engine::matcher::{CodePattern, CodeSetMatcher, StaticCodeSet, TitleNeedle};
 use crate::rules::validity::code_with_title;
 use crate::toml_error::TomlError;
 
@@ -345,7 +345,7 @@ fn compile_rule(
             include.push(CodePattern::Mce(flag));
         }
         for t in &e.title_contains {
-            include.push(CodePattern::TitleContains(t.to_lowercase()));
+            include.push(CodePattern::TitleContains(TitleNeedle::new(t)));
         }
         if include.is_empty() {
             return Err(ctx.err(
