@@ -21,7 +21,7 @@ pub enum CodePattern {
     /// Codes carrying one of these MCE flags on the date of service.
     Mce(MceFlags),
     /// Codes whose title contains this text (in any case).
-    TitleContains(TitleNeedle),
+    TitleContains(Box<TitleNeedle>),
 }
 
 /// Lower-case text searched for in titles, with its compiled searcher:

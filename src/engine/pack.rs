@@ -345,7 +345,7 @@ fn compile_rule(
             include.push(CodePattern::Mce(flag));
         }
         for t in &e.title_contains {
-            include.push(CodePattern::TitleContains(TitleNeedle::new(t)));
+            include.push(CodePattern::TitleContains(Box::new(TitleNeedle::new(t))));
         }
         if include.is_empty() {
             return Err(ctx.err(
