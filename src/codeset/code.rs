@@ -52,22 +52,54 @@ impl CodeKey {
     /// [`CodeKey::parse_any`] reads (or explains) instead; both agree on
     /// every input this accepts.
     fn parse_plain(b: &[u8]) -> Option<CodeKey> {
-        if !(3..=Self::MAX_LEN + 1).contains(&b.len()) || !b[0].is_ascii_uppercase() {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        let n = b.len();
+        if !(3..=Self::MAX_LEN + 1).contains(&n) {
             return None;
         }
-        let mut bytes = [0u8; 7];
-        let mut len = 0usize;
-        for (i, &c) in b.iter().enumerate() {
-            if c == b'.' && i == 3 {
-                continue;
-            }
-            if !(c.is_ascii_digit() || c.is_ascii_uppercase()) || len == Self::MAX_LEN {
-                return None;
-            }
-            bytes[len] = c;
-            len += 1;
+        // All of it as one word (two overlapping 4-byte reads: a copy of
+        // `n` bytes would be a call), the dot after the category taken out.
+        let word = |at: usize| {
+            let mut w = [0u8; 4];
+            w.copy_from_slice(&b[at..at + 4]);
+            u64::from(u32::from_le_bytes(w))
+        };
+        let mut x = if n >= 4 {
+            word(0) | word(n - 4) << (8 * (n - 4))
+        } else {
+            u64::from(b[0]) | u64::from(b[1]) << 8 | u64::from(b[2]) << 16
+        };
+        let mut len = n;
+        if n > 3 && b[3] == b'.' {
+            x = (x & 0x00ff_ffff) | ((x >> 8) & !0x00ff_ffff);
+            len -= 1;
         }
-        (len >= 3).then_some(CodeKey {
+        if len > Self::MAX_LEN {
+            return None;
+        }
+        // Every byte a digit or an upper-case letter, eight at a time: for
+        // an ASCII byte c, (c | 0x80) - lo keeps the high bit exactly when
+        // c >= lo, and (hi | 0x80) - c exactly when c <= hi; neither
+        // borrows from the next byte.
+        let mask = (1u64 << (8 * len)) - 1;
+        let (ones, high) = (ONES & mask, HIGH & mask);
+        if x & high != 0 {
+            return None;
+        }
+        let within = |lo: u8, hi: u8| {
+            (x | high).wrapping_sub(u64::from(lo) * ones)
+                & (u64::from(hi) * ones | high).wrapping_sub(x)
+                & high
+        };
+        let upper = within(b'A', b'Z');
+        if (within(b'0', b'9') | upper) != high || upper & 0x80 == 0 {
+            return None;
+        }
+        let w = x.to_le_bytes();
+        let mut bytes = [0u8; 7];
+        bytes.copy_from_slice(&w[..7]);
+        Some(CodeKey {
             bytes,
             len: len as u8,
         })
@@ -319,6 +351,22 @@ mod tests {
             "A000.000",
         ] {
             check(long.as_bytes());
+        }
+        // Every neighbour of the accepted ranges, in the shorter strings.
+        const EDGES: &[u8] = b"/09:@AZ[`az.";
+        for len in 0..=5u32 {
+            for n in 0..EDGES.len().pow(len) {
+                let mut s = Vec::with_capacity(len as usize);
+                let mut rest = n;
+                for _ in 0..len {
+                    s.push(EDGES[rest % EDGES.len()]);
+                    rest /= EDGES.len();
+                }
+                check(&s);
+            }
+        }
+        for odd in ["É11.9", "E1É.9", "E11.É", "E11\u{7f}", "\u{80}11"] {
+            check(odd.as_bytes());
         }
         assert!(accepted > 1000, "the fast path took {accepted} inputs");
     }
