@@ -73,6 +73,12 @@ pub enum Sex {
 impl Sex {
     /// Accepts M/F/U, male/female/unknown, CMS's 1/2/0 (any case, trimmed).
     pub fn parse(s: &str) -> Option<Sex> {
+        // One letter is how nearly every file writes it.
+        match s.as_bytes() {
+            [b'M' | b'm'] => return Some(Sex::Male),
+            [b'F' | b'f'] => return Some(Sex::Female),
+            _ => {}
+        }
         let s = s.trim();
         let is = |names: &[&str]| names.iter().any(|n| s.eq_ignore_ascii_case(n));
         if is(&["m", "male", "1"]) {
