@@ -89,7 +89,7 @@ impl CodeKey {
         }
         let within = |lo: u8, hi: u8| {
             (x | high).wrapping_sub(u64::from(lo) * ones)
-                & (u64::from(hi) * ones | high).wrapping_sub(x)
+                & ((u64::from(hi) * ones) | high).wrapping_sub(x)
                 & high
         };
         let upper = within(b'A', b'Z');
