@@ -241,3 +241,81 @@ impl Claim {
             .map(|(_, t)| t)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sexes_in_every_spelling() {
+        for (text, sex) in [
+            ("M", Some(Sex::Male)),
+            ("m", Some(Sex::Male)),
+            (" Male ", Some(Sex::Male)),
+            ("1", Some(Sex::Male)),
+            ("F", Some(Sex::Female)),
+            ("female", Some(Sex::Female)),
+            ("2", Some(Sex::Female)),
+            ("U", Some(Sex::Unknown)),
+            ("0", Some(Sex::Unknown)),
+            ("unknown", Some(Sex::Unknown)),
+            ("X", None),
+            ("MF", None),
+            ("", None),
+        ] {
+            assert_eq!(Sex::parse(text), sex, "{text:?}");
+        }
+    }
+
+    /// A recycled claim's box and lists serve the next claim built on the
+    /// thread, emptied; an oversized list is not kept.
+    #[test]
+    fn recycled_claims_come_back_empty() {
+        let head = |diagnoses: Vec<Diagnosis>| Claim {
+            file: 0,
+            id: None,
+            line: 2,
+            claim_type: ClaimType::Professional,
+            code_type: None,
+            service_date: None,
+            through_date: None,
+            birth_date: None,
+            age: None,
+            sex: None,
+            diagnoses,
+            gaps: Vec::new(),
+            source_lines: Vec::new(),
+        };
+        let loc = CellLoc {
+            file: 0,
+            line: 2,
+            column: 1,
+            len: 5,
+            field: 0,
+        };
+        let dx = Diagnosis {
+            code: Cell {
+                loc,
+                raw: "E11.9".into(),
+                value: CodeKey::parse("E11.9"),
+            },
+            role: DxRole::Sequenced,
+            position: 1,
+            poa: None,
+            code_system: CodeSystem::Icd10Cm,
+        };
+        let mut first = Claim::boxed(head(Vec::with_capacity(8)));
+        first.diagnoses.push(dx.clone());
+        first.gaps.push(loc);
+        let at = first.diagnoses.as_ptr();
+        first.recycle();
+        let second = Claim::boxed(head(Vec::new()));
+        assert!(second.diagnoses.is_empty() && second.gaps.is_empty());
+        assert_eq!(second.diagnoses.as_ptr(), at, "the list is reused");
+        assert_eq!(second.line, 2);
+        let mut big = second;
+        big.diagnoses.extend(std::iter::repeat_n(dx, REUSED_CAPACITY + 1));
+        big.recycle();
+        assert_eq!(Claim::boxed(head(Vec::new())).diagnoses.capacity(), 0);
+    }
+}

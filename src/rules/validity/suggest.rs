@@ -83,3 +83,47 @@ pub fn close_codes(edition: &Edition<'_>, key: CodeKey, limit: usize) -> Vec<Cod
     found.truncate(limit);
     found
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codeset::registry::CodeSets;
+    use crate::date::Date;
+
+    fn key(s: &str) -> CodeKey {
+        CodeKey::parse(s).unwrap()
+    }
+
+    /// Each kind of slip leads back to the code that was meant.
+    #[test]
+    fn every_kind_of_slip_is_undone() {
+        let sets = CodeSets::embedded();
+        let ed = sets.edition(Some(Date::ymd(2025, 3, 1)));
+        let cases = [
+            ("E1I.9", "E11.9"),      // look-alike: I for 1
+            ("EI1.9", "E11.9"),      // look-alike in the category
+            ("E19.1", "E11.9"),      // adjacent characters swapped
+            ("S00.00A", "S00.00XA"), // 7th character without its placeholder
+            ("I10.0", "I10"),        // one character too many
+            ("E19", "E11.9"),        // one character missing
+            ("E12.9", "E11.9"),      // one character wrong
+        ];
+        for (typed, meant) in cases {
+            assert_eq!(
+                ed.standing(key(typed)),
+                crate::codeset::registry::Standing::Unknown,
+                "{typed}"
+            );
+            let close = close_codes(&ed, key(typed), 20);
+            assert!(close.contains(&key(meant)), "{typed}: {close:?}");
+            assert!(
+                close.iter().all(|k| ed.is_billable(*k)),
+                "{typed}: {close:?}"
+            );
+        }
+        // At most `limit`, never the code itself.
+        let close = close_codes(&ed, key("E12.9"), 2);
+        assert_eq!(close.len(), 2);
+        assert!(!close.contains(&key("E12.9")));
+    }
+}
