@@ -310,6 +310,22 @@ impl fmt::Display for CodeFormatError {
 mod tests {
     use super::*;
 
+    /// Calls `f` with every string of up to `max_len` bytes from `alphabet`.
+    fn every_string(alphabet: &[u8], max_len: u32, f: &mut impl FnMut(&[u8])) {
+        let mut s = Vec::new();
+        for len in 0..=max_len {
+            for n in 0..alphabet.len().pow(len) {
+                s.clear();
+                let mut rest = n;
+                for _ in 0..len {
+                    s.push(alphabet[rest % alphabet.len()]);
+                    rest /= alphabet.len();
+                }
+                f(&s);
+            }
+        }
+    }
+
     /// The fast path accepts only what the general parser accepts, with the
     /// same key: every string of up to 7 characters over an alphabet with
     /// both cases, digits, dots and padding, and 8- and 9-byte codes.
@@ -325,17 +341,7 @@ mod tests {
             }
             assert_eq!(CodeKey::parse(text), CodeKey::parse_any(text), "{text:?}");
         };
-        for len in 0..=7u32 {
-            for n in 0..ALPHABET.len().pow(len) {
-                let mut s = Vec::with_capacity(len as usize);
-                let mut rest = n;
-                for _ in 0..len {
-                    s.push(ALPHABET[rest % ALPHABET.len()]);
-                    rest /= ALPHABET.len();
-                }
-                check(&s);
-            }
-        }
+        every_string(ALPHABET, 7, &mut check);
         for long in [
             "S42.325B",
             "S42.325BX",
@@ -353,18 +359,7 @@ mod tests {
             check(long.as_bytes());
         }
         // Every neighbour of the accepted ranges, in the shorter strings.
-        const EDGES: &[u8] = b"/09:@AZ[`az.";
-        for len in 0..=5u32 {
-            for n in 0..EDGES.len().pow(len) {
-                let mut s = Vec::with_capacity(len as usize);
-                let mut rest = n;
-                for _ in 0..len {
-                    s.push(EDGES[rest % EDGES.len()]);
-                    rest /= EDGES.len();
-                }
-                check(&s);
-            }
-        }
+        every_string(b"/09:@AZ[`az.", 5, &mut check);
         for odd in ["É11.9", "E1É.9", "E11.É", "E11\u{7f}", "\u{80}11"] {
             check(odd.as_bytes());
         }
