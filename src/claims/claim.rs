@@ -205,13 +205,8 @@ impl Claim {
     /// Hands the claim to the next claim built on this thread. Only an
     /// optimisation: a claim that is simply dropped loses nothing.
     pub fn recycle(mut self: Box<Self>) {
-        for list_too_long in [
-            self.diagnoses.capacity() > REUSED_CAPACITY,
-            self.gaps.capacity() > REUSED_CAPACITY,
-        ] {
-            if list_too_long {
-                return;
-            }
+        if self.diagnoses.capacity() > REUSED_CAPACITY || self.gaps.capacity() > REUSED_CAPACITY {
+            return;
         }
         self.diagnoses.clear();
         self.gaps.clear();
@@ -314,7 +309,8 @@ mod tests {
         assert_eq!(second.diagnoses.as_ptr(), at, "the list is reused");
         assert_eq!(second.line, 2);
         let mut big = second;
-        big.diagnoses.extend(std::iter::repeat_n(dx, REUSED_CAPACITY + 1));
+        big.diagnoses
+            .extend(std::iter::repeat_n(dx, REUSED_CAPACITY + 1));
         big.recycle();
         assert_eq!(Claim::boxed(head(Vec::new())).diagnoses.capacity(), 0);
     }
