@@ -8,6 +8,10 @@
 # a temporary folder that is removed at the end, and measured with:
 #   (a) floor: examples/csv-floor, the csv crate reading every record as
 #       ByteRecords and touching every field;
+#   (a2) claims floor: examples/claims-floor, the same reading plus what
+#       any checker does before its first rule (each row's claim id looked
+#       up among the claims seen, the service date read, each diagnosis
+#       cell numbered through a table of distinct cells);
 #   (b) dxlint check --format jsonl -o FILE --quiet with the default rules,
 #       with --threads 1 and with every core (--threads $(nproc));
 #   (c) peer: scripts/bench/peer.py, Python's csv module and the PyPI
@@ -41,11 +45,12 @@ if [ ! -x /usr/bin/time ]; then
 fi
 
 echo "building (release)..." >&2
-cargo build --release --quiet --bin dxlint --example gen-claims --example csv-floor
+cargo build --release --quiet --bin dxlint --example gen-claims --example csv-floor --example claims-floor
 TARGET=${CARGO_TARGET_DIR:-target}/release
 DXLINT=$TARGET/dxlint
 GEN=$TARGET/examples/gen-claims
 FLOOR=$TARGET/examples/csv-floor
+CLAIMS_FLOOR=$TARGET/examples/claims-floor
 
 if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import simple_icd_10_cm" 2>/dev/null; then
     echo "creating the peer's virtualenv in $VENV..." >&2
@@ -116,6 +121,8 @@ for n in "${SIZES[@]}"; do
     measure floor "$FLOOR" "$file"
     floor_t=$BEST floor_rss=$RSS floor_cpu=$CPU
     floor_rate=$(rate "$n" "$floor_t")
+    measure "claims floor" "$CLAIMS_FLOOR" "$file"
+    cfloor_t=$BEST cfloor_rss=$RSS cfloor_cpu=$CPU
 
     peer_t="" peer_rss=0 peer_rate=0
     if [ "$n" -le "$PEER_MAX_ROWS" ]; then
@@ -141,6 +148,7 @@ for n in "${SIZES[@]}"; do
     echo "  dxlint findings: $findings" >&2
 
     row "$size_label" "(a) floor: csv ByteRecord" "$floor_t" "$floor_rss" "$n" "$bytes" "$floor_rate" "$peer_rate" "$floor_cpu"
+    row "$size_label" "(a2) claims floor: + claim ids, dates, code cells numbered" "$cfloor_t" "$cfloor_rss" "$n" "$bytes" "$floor_rate" "$peer_rate" "$cfloor_cpu"
     row "$size_label" "(b) dxlint, 1 thread" "$one_t" "$one_rss" "$n" "$bytes" "$floor_rate" "$peer_rate" "$one_cpu"
     if [ -n "$all_t" ]; then
         row "$size_label" "(b) dxlint, $NPROC threads" "$all_t" "$all_rss" "$n" "$bytes" "$floor_rate" "$peer_rate" "$all_cpu"
