@@ -12,6 +12,7 @@
 //! files in `data/` into blobs that the binary embeds; they depend only on
 //! `std`, `quick-xml`, `code.rs` and `date.rs` for that reason.
 
+pub mod categories;
 pub mod code;
 pub mod registry;
 

@@ -11,6 +11,7 @@
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::codeset::categories::Categories;
 use crate::codeset::code::CodeKey;
 use crate::codeset::mce::MceFlags;
 use crate::codeset::timeline::Timeline;
@@ -30,6 +31,9 @@ pub struct CodeSets {
     /// Claims checked per fiscal year and basis: `[year - FIRST_YEAR][basis]`,
     /// basis 0 = tabular release, 1 = MCE timeline.
     usage: Vec<[AtomicU64; 2]>,
+    /// Which categories hold a code of a release or the timeline, as asked
+    /// ([`CodeSets::has_category`]).
+    categories: Categories,
 }
 
 /// The first and last fiscal years counted in [`CodeSets::usage`].
@@ -101,7 +105,20 @@ impl CodeSets {
             usage: (FIRST_YEAR..=LAST_YEAR)
                 .map(|_| [AtomicU64::new(0), AtomicU64::new(0)])
                 .collect(),
+            categories: Categories::default(),
         }
+    }
+
+    /// Does any release or the timeline have a code in `key`'s category
+    /// (its first three characters)? True for every code any edition calls
+    /// valid; answered from a table in cache after the first question about
+    /// the category.
+    pub fn has_category(&self, key: CodeKey) -> bool {
+        self.categories.contains(key, |category| {
+            let in_release =
+                |v: &Version| v.contains(category) || v.descendants(category).next().is_some();
+            self.versions().any(in_release) || self.timeline.has_code_under(category)
+        })
     }
 
     fn count_use(&self, fiscal_year: u16, basis: usize) {

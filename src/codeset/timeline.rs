@@ -241,6 +241,12 @@ impl Timeline {
             .map(|(_, k)| k)
     }
 
+    /// Does any code start with `prefix`?
+    pub fn has_code_under(&self, prefix: CodeKey) -> bool {
+        let i = self.lower_bound(prefix);
+        i < self.code_count && self.key(i).starts_with(&prefix)
+    }
+
     /// The first code index whose characters sort at or after `prefix`.
     fn lower_bound(&self, prefix: CodeKey) -> u32 {
         let (mut lo, mut hi) = (0u32, self.code_count);

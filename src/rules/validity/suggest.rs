@@ -1,8 +1,22 @@
 //! Close real codes for a code that does not exist: the typing slips that
 //! produce most unknown codes, each tried with O(1) look-ups.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use crate::codeset::code::CodeKey;
 use crate::codeset::registry::Edition;
+
+/// Answers kept per thread before the memo starts over.
+const REMEMBERED: usize = 4096;
+
+thread_local! {
+    /// Suggestions by edition, code and limit: a file with a wrong code
+    /// usually has it many times, and each search costs a few hundred
+    /// look-ups.
+    static SUGGESTED: RefCell<HashMap<(u64, u64, usize), Vec<CodeKey>>> =
+        RefCell::new(HashMap::new());
+}
 
 const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
@@ -10,6 +24,31 @@ const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 /// from `key`, most likely first: O/0 and I/1 confusion, a transposition, a
 /// missing placeholder X, a missing or extra character, one wrong character.
 pub fn close_codes(edition: &Edition<'_>, key: CodeKey, limit: usize) -> Vec<CodeKey> {
+    let memo_key = (edition.memo_id(), key.to_u64(), limit);
+    if let Some(known) = SUGGESTED.with_borrow(|m| m.get(&memo_key).cloned()) {
+        return known;
+    }
+    // Most candidates change the category into one no code has: the table
+    // of known categories settles them without a look-up in the release.
+    let sets = edition.sets();
+    let found = search(edition, key, limit, |k| sets.has_category(k));
+    SUGGESTED.with_borrow_mut(|m| {
+        if m.len() >= REMEMBERED {
+            m.clear();
+        }
+        m.insert(memo_key, found.clone());
+    });
+    found
+}
+
+/// The search itself; `may_exist` passes over candidates cheaply (it must
+/// hold for every code the edition calls billable).
+fn search(
+    edition: &Edition<'_>,
+    key: CodeKey,
+    limit: usize,
+    may_exist: impl Fn(CodeKey) -> bool,
+) -> Vec<CodeKey> {
     let mut found: Vec<CodeKey> = Vec::new();
     let bytes = key.as_bytes();
     let n = bytes.len();
@@ -18,6 +57,7 @@ pub fn close_codes(edition: &Edition<'_>, key: CodeKey, limit: usize) -> Vec<Cod
     let mut push = |candidate: &[u8]| {
         if let Some(k) = CodeKey::from_dotless(candidate)
             && k != key
+            && may_exist(k)
             && !found.contains(&k)
             && edition.is_billable(k)
         {
@@ -125,5 +165,39 @@ mod tests {
         let close = close_codes(&ed, key("E12.9"), 2);
         assert_eq!(close.len(), 2);
         assert!(!close.contains(&key("E12.9")));
+    }
+
+    /// The category pre-test changes no answer: the same suggestions as a
+    /// search that looks every candidate up, for slips of codes from every
+    /// chapter, on a release's date and on timeline dates.
+    #[test]
+    fn the_category_test_changes_no_answer() {
+        let sets = CodeSets::embedded();
+        let mut compared = 0;
+        for date in [
+            Date::ymd(2025, 3, 1),
+            Date::ymd(2018, 6, 1),
+            Date::ymd(2026, 12, 1),
+        ] {
+            let ed = sets.edition(Some(date));
+            for (n, e) in sets.newest().entries().step_by(97).enumerate() {
+                // One slip: a wrong character, or the category's second and
+                // third characters swapped.
+                let mut typed = e.key().as_bytes().to_vec();
+                if n % 2 == 0 {
+                    let at = typed.len() / 2;
+                    typed[at] = if typed[at] == b'9' { b'8' } else { b'9' };
+                } else {
+                    typed.swap(1, 2);
+                }
+                let Some(typed) = CodeKey::from_dotless(&typed) else {
+                    continue;
+                };
+                let fast = search(&ed, typed, 5, |k| sets.has_category(k));
+                assert_eq!(fast, search(&ed, typed, 5, |_| true), "{typed} on {date:?}");
+                compared += usize::from(!fast.is_empty());
+            }
+        }
+        assert!(compared > 100, "{compared} searches found something");
     }
 }
