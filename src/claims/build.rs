@@ -305,16 +305,13 @@ impl<V: RecordView + ?Sized> RowCtx<'_, V> {
         mut gaps: Option<&mut Vec<CellLoc>>,
     ) -> Result<(), RowFault> {
         let sequenced = role == DxRole::Sequenced;
-        if s.lead.is_none() {
+        let Some(lead) = &s.lead else {
             return self.plain_series(&s.numbered, role, cl, out, gaps);
-        }
-        let has_lead = usize::from(s.lead.is_some());
-        let slot = |k: usize| {
-            if k < has_lead {
-                s.lead.as_ref()
-            } else {
-                s.numbered.get(k - has_lead)
-            }
+        };
+        // Slot 0 is the lead column, slot k the k-th numbered one.
+        let slot = |k: usize| match k {
+            0 => Some(lead),
+            _ => s.numbered.get(k - 1),
         };
         let mut position: u16 = 0;
         let mut lead_text = "";
@@ -323,17 +320,17 @@ impl<V: RecordView + ?Sized> RowCtx<'_, V> {
         // empty slot since the last filled one.
         let mut merged: Option<usize> = None;
         let mut empty_from: Option<usize> = None;
-        for k in 0..has_lead + s.numbered.len() {
+        for k in 0..=s.numbered.len() {
             let Some(col) = slot(k) else { break };
             let text = self.code_text(col)?;
-            if k < has_lead {
+            if k == 0 {
                 lead_text = text;
             } else if s.first_repeats_lead
                 && k == 1
                 && (text.is_empty() || same_code(text, lead_text))
             {
                 merged = Some(k);
-                if let (Some(lead), Some(d)) = (&s.lead, lead_index.and_then(|i| out.get_mut(i))) {
+                if let Some(d) = lead_index.and_then(|i| out.get_mut(i)) {
                     if lead.poa.is_none() && col.poa.is_some() {
                         d.poa = self.poa(col.poa)?;
                     }
@@ -354,7 +351,7 @@ impl<V: RecordView + ?Sized> RowCtx<'_, V> {
                 let empties = (from..k).filter(|&j| Some(j) != merged);
                 gaps.extend(empties.filter_map(&slot).map(|c| self.loc(c.code)));
             }
-            if k < has_lead {
+            if k == 0 {
                 lead_index = Some(out.len());
             }
             let position = if sequenced { position } else { 0 };
