@@ -55,7 +55,8 @@ pub struct Gates {
     bits: Vec<Word>,
     /// Distinguishes engines in the per-thread memo.
     engine: u64,
-    /// `DXLINT_RULE_GATES=off`: every rule sees every claim (to compare).
+    /// False with `DXLINT_RULE_GATES=off` (every rule sees every claim, to
+    /// compare) or when no active rule is gated: claims skip the memo.
     enabled: bool,
 }
 
@@ -78,7 +79,7 @@ impl Gates {
     /// as bits go; later rules see every claim.
     pub fn new(gates: impl Iterator<Item = Gate>) -> Gates {
         let mut next = 0;
-        let bits = gates
+        let bits: Vec<Word> = gates
             .map(|g| {
                 if g == Gate::Codes && next < GATE_BITS {
                     next += 1;
@@ -88,10 +89,11 @@ impl Gates {
                 }
             })
             .collect();
+        let switched_on = std::env::var("DXLINT_RULE_GATES").map_or(true, |v| v != "off");
         Gates {
+            enabled: switched_on && bits.iter().any(|&b| b != 0),
             bits,
             engine: NEXT_ENGINE.fetch_add(1, Ordering::Relaxed),
-            enabled: std::env::var("DXLINT_RULE_GATES").map_or(true, |v| v != "off"),
         }
     }
 
@@ -102,7 +104,7 @@ impl Gates {
         ctx: &ClaimContext<'_>,
         concerns: impl Fn(usize, &CodeView<'_>) -> bool,
     ) -> Word {
-        if !self.enabled || self.bits.iter().all(|&b| b == 0) {
+        if !self.enabled {
             return Word::MAX;
         }
         MEMO.with(|memo| {
