@@ -107,12 +107,6 @@ impl FactsTable {
         }
     }
 
-    /// The facts of `key` on `edition`, looked up in the code sets the
-    /// first time this thread sees the pair.
-    pub fn get(&mut self, edition: &Edition<'_>, key: CodeKey) -> CodeFacts {
-        self.edition(edition).get(key)
-    }
-
     /// The table of one edition, for the codes of a claim: the edition is
     /// found once, not once per code.
     pub fn edition<'t, 'e>(&'t mut self, edition: &'t Edition<'e>) -> EditionFacts<'t, 'e> {
@@ -157,6 +151,8 @@ pub struct EditionFacts<'t, 'e> {
 }
 
 impl EditionFacts<'_, '_> {
+    /// The facts of `key` on the edition, looked up in the code sets the
+    /// first time this thread sees the pair.
     pub fn get(&mut self, key: CodeKey) -> CodeFacts {
         let packed = match self.table.editions[self.at].1.get(&key.to_u64()) {
             Some(&packed) => packed,
@@ -263,7 +259,10 @@ mod tests {
         let ed = sets.edition(Some(Date::ymd(2025, 3, 14)));
         let mut table = FactsTable::default();
         let codes = ["E11.9", "Z53.2", "Z99.999", "O80", "E11.9"];
-        let facts: Vec<CodeFacts> = codes.iter().map(|c| table.get(&ed, key(c))).collect();
+        let facts: Vec<CodeFacts> = codes
+            .iter()
+            .map(|c| table.edition(&ed).get(key(c)))
+            .collect();
         for (c, f) in codes.iter().zip(&facts) {
             assert_eq!(f.standing, ed.standing(key(c)), "{c}");
             assert_eq!(f.mce, ed.mce_flags(key(c)), "{c}");
@@ -281,20 +280,20 @@ mod tests {
         let ed = sets.edition(Some(Date::ymd(2025, 3, 14)));
         let mut table = FactsTable::with_capacity(2);
         let mut memo: SlotMemo<Vec<&str>> = SlotMemo::default();
-        let a = table.get(&ed, key("E11.9")).slot;
+        let a = table.edition(&ed).get(key("E11.9")).slot;
         memo.entry(a).push("E11.9");
-        let b = table.get(&ed, key("I10")).slot;
+        let b = table.edition(&ed).get(key("I10")).slot;
         memo.entry(b).push("I10");
         // The third code starts a new epoch: slot 0 again, and what the
         // memo kept for the old slot 0 (E11.9) is gone.
-        let c = table.get(&ed, key("O80")).slot;
+        let c = table.edition(&ed).get(key("O80")).slot;
         assert_eq!(c.index, 0);
         assert_ne!(c, a);
         assert!(memo.entry(c).is_empty());
         memo.entry(c).push("O80");
         assert_eq!(memo.entry(c), &vec!["O80"]);
         // E11.9 is looked up again and gets a new slot.
-        let again = table.get(&ed, key("E11.9")).slot;
+        let again = table.edition(&ed).get(key("E11.9")).slot;
         assert_eq!(again.index, 1);
         assert!(memo.entry(again).is_empty());
     }
