@@ -12,42 +12,24 @@
 //! ```
 //!
 //! `--no-claim-ids` leaves the claim-id table out. Columns are found by the
-//! generator's names (`claim_id`, `service_date`, `dx1`..). Prints the rows,
-//! claims, distinct diagnosis cells and a checksum to stdout.
+//! generator's names (`claim_id`, `service_date`, `dx1`..). The hashes and
+//! the date parser are dxlint's own. Prints the rows, claims, distinct
+//! diagnosis cells and a checksum to stdout.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 use std::process::ExitCode;
+
+use dxlint::claims::hash::{IdentityBuild, hash_bytes};
+use dxlint::date::Date;
+use dxlint::engine::memo::KeyHasher;
 
 /// Claim ids remembered before the table starts over: the memory dxlint's
 /// two generations of claim ids take.
 const CLAIMS_KEPT: usize = 2 * 229_376;
 
-/// One multiply-fold step per word: the keys are short byte strings
-/// already packed into integers.
-#[derive(Default, Clone, Copy)]
-struct WordHasher(u64);
-
-impl Hasher for WordHasher {
-    fn finish(&self) -> u64 {
-        let h = (self.0 ^ (self.0 >> 32)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        h ^ (h >> 32)
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut w = [0u8; 8];
-            w[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(w));
-        }
-    }
-
-    fn write_u64(&mut self, v: u64) {
-        self.0 = (self.0.rotate_left(26) ^ v).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
-
-type Table<K> = HashMap<K, u32, BuildHasherDefault<WordHasher>>;
+/// Distinct diagnosis cells, by their bytes packed into an integer.
+type CellTable = HashMap<u64, u32, BuildHasherDefault<KeyHasher>>;
 
 /// A cell's bytes as one integer when it has at most 8 (every code).
 fn packed(cell: &[u8]) -> Option<u64> {
@@ -56,15 +38,12 @@ fn packed(cell: &[u8]) -> Option<u64> {
     Some(u64::from_le_bytes(w))
 }
 
-/// `YYYY-MM-DD` as days-ish ordinal (enough to be read, not exact).
-fn date_number(b: &[u8]) -> u64 {
-    let digits = |r: std::ops::Range<usize>| {
-        b.get(r).map_or(0, |d| {
-            d.iter()
-                .fold(0u64, |n, &c| n * 10 + u64::from(c.wrapping_sub(b'0')))
-        })
-    };
-    digits(0..4) * 372 + digits(5..7) * 31 + digits(8..10)
+/// The service date as a number (0 when it does not read as a date).
+fn date_number(cell: &[u8]) -> u64 {
+    std::str::from_utf8(cell)
+        .ok()
+        .and_then(|t| Date::parse(t).ok())
+        .map_or(0, |d| u64::from(d.to_yyyymmdd()))
 }
 
 fn main() -> ExitCode {
@@ -110,9 +89,9 @@ fn main() -> ExitCode {
         .map(|(i, _)| i)
         .collect();
 
-    let mut claims: Table<u64> = Table::default();
-    let mut cells: Table<u64> = Table::default();
-    let mut long_cells: Table<Vec<u8>> = Table::default();
+    let mut claims: HashMap<u64, u32, IdentityBuild> = HashMap::default();
+    let mut cells = CellTable::default();
+    let mut long_cells: HashMap<Vec<u8>, u32> = HashMap::new();
     let mut codes: Vec<u32> = Vec::with_capacity(dx_cols.len());
     let mut record = csv::ByteRecord::new();
     let (mut rows, mut claim_count, mut sum) = (0u64, 0u64, 0u64);
@@ -127,13 +106,12 @@ fn main() -> ExitCode {
         }
         rows += 1;
         if with_claim_ids {
-            let mut h = WordHasher::default();
-            h.write(record.get(id_col).unwrap_or_default());
             if claims.len() >= CLAIMS_KEPT {
                 claims.clear();
             }
             let next = claims.len() as u32;
-            let seen = *claims.entry(h.finish()).or_insert(next);
+            let id = hash_bytes(record.get(id_col).unwrap_or_default());
+            let seen = *claims.entry(id).or_insert(next);
             claim_count += u64::from(seen == next);
         }
         sum = sum.wrapping_add(date_number(record.get(date_col).unwrap_or_default()));
