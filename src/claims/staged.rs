@@ -230,16 +230,14 @@ impl RowBatch {
         self.text.push_str(text);
         let cells_mark = self.cells.len();
         let spans_mark = self.spans.len();
-        // Without quoting, a cell's column follows from the lengths before
-        // it, as the reader computes it; that holds for every cell exactly
-        // when it holds for the last one (quotes only ever add bytes).
-        let end_of = |c: usize| rec.fields_run(0, c).map_or(0, <[u8]>::len);
-        let last_end = end_of(n - 1);
+        // Without quoting, a cell's column is its offset in the joined
+        // fields, as the reader computes it; that holds for every cell
+        // exactly when it holds for the last one (quotes only add bytes).
         let last_len = rec.field_len(n - 1);
         let plain = rec.loc(n - 1).is_some_and(|l| {
             l.line == rec.line()
                 && l.len as usize == last_len
-                && l.column as usize == last_end - last_len + n
+                && l.column as usize == all.len() - last_len + 1
         });
         for &c in &cols.columns {
             let (start, end) = rec.range(c).unwrap_or((0, 0));
@@ -315,7 +313,7 @@ impl RecordView for CopiedRecord<'_> {
         let c = self.cell(i)?;
         let (line, column, len) = if self.row.spans == DERIVED {
             let offset = (c.start - self.row.base) as usize;
-            (self.row.line, (offset + i + 1) as u32, c.end - c.start)
+            (self.row.line, (offset + 1) as u32, c.end - c.start)
         } else {
             *self
                 .batch
