@@ -6,11 +6,14 @@
 //! [`csv_core`] itself over one reused input buffer and keeps each record's
 //! raw bytes contiguous until the next record is read.
 //!
-//! Positions are cheap in the common case: when a record has no quoted
-//! field, its unescaped length plus its delimiters equals its raw length, so
-//! every field's column follows from csv_core's field ends with arithmetic.
-//! Only records that contain quoting are scanned a second time to find the
-//! raw span and the line of each field.
+//! Records without a quote on one line (nearly every claim row) are not
+//! given to csv_core at all: they are their own fields joined by the
+//! delimiter, so the reader copies them whole and notes where the
+//! delimiters are. csv_core's records are brought to the same shape (one
+//! byte put between fields), so a field's column in a record without
+//! quoting is its offset plus one, however it was read. Only records that
+//! contain quoting are scanned a second time to find the raw span and the
+//! line of each field.
 //!
 //! Nothing here allocates per record once the buffers have grown to the
 //! longest record seen. A record longer than the limit (an unclosed quote
