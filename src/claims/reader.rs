@@ -633,7 +633,7 @@ impl<R: Read> RecordReader<R> {
         if let Ok(s) = std::str::from_utf8(out) {
             self.text.push_str(s);
             self.decoded = true;
-            self.nul_free = !out.contains(&0);
+            self.nul_free = memchr::memchr(0, out).is_none();
         }
     }
 

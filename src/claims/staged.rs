@@ -222,7 +222,7 @@ impl RowBatch {
         // each is text when the record is (checked again below).
         let text = std::str::from_utf8(all)
             .ok()
-            .filter(|_| !all.contains(&0))?;
+            .filter(|_| memchr::memchr(0, all).is_none())?;
         let base = self.text.len();
         if base + text.len() > u32::MAX as usize {
             return None;

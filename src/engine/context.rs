@@ -28,6 +28,8 @@ pub struct Resolved {
     /// The code's number in this thread's memos, for rules that keep what
     /// they derive from it in a [`SlotMemo`](crate::engine::memo::SlotMemo).
     pub slot: Option<Slot>,
+    /// The code's gate word for the engine, when known (else 0).
+    pub gate: u32,
 }
 
 thread_local! {
@@ -49,9 +51,12 @@ pub struct ClaimContext<'a> {
 }
 
 impl<'a> ClaimContext<'a> {
-    pub fn new(claim: &'a Claim, edition: Edition<'a>) -> ClaimContext<'a> {
+    /// The claim resolved against `edition`, with the gate words this
+    /// thread knows for engine `engine` ([`Gates::engine`](crate::engine::gate::Gates::engine)).
+    pub fn new(claim: &'a Claim, edition: Edition<'a>, engine: u64) -> ClaimContext<'a> {
         let resolved = FACTS.with(|memo| {
             let mut table = memo.borrow_mut();
+            table.serve_engine(engine);
             let mut table = table.edition(&edition);
             claim
                 .diagnoses
@@ -66,6 +71,7 @@ impl<'a> ClaimContext<'a> {
                         icd10,
                         mce: facts.and_then(|f| f.mce),
                         slot: facts.map(|f| f.slot),
+                        gate: facts.map_or(0, |f| f.gate),
                     }
                 })
                 .collect()
@@ -80,6 +86,18 @@ impl<'a> ClaimContext<'a> {
             age,
             poa_exempt: None,
         }
+    }
+
+    /// Keeps the gate words worked out for codes of this claim, for the
+    /// next claims on the same edition (the thread's facts table holds them).
+    pub fn file_gates(&self, words: &[(CodeKey, u32)]) {
+        FACTS.with(|memo| {
+            let mut table = memo.borrow_mut();
+            let mut table = table.edition(&self.edition);
+            for &(key, word) in words {
+                table.set_gate(key, word);
+            }
+        });
     }
 
     /// The MCE edit flags of `key` on the claim's date

@@ -5,17 +5,19 @@
 //! lists. Such a rule says so ([`Gate::Codes`]) and answers, once per code
 //! and edition, whether a code concerns it. The engine keeps the answers of
 //! all rules for a code as one word, ORs the words of a claim's codes, and
-//! skips every gated rule whose bit is not set: a clean claim costs one
-//! memo lookup per code instead of a visit from every rule.
+//! skips every gated rule whose bit is not set. The word is kept beside
+//! the code's facts in the thread's facts table, so a clean claim costs
+//! nothing past resolving its codes instead of a visit from every rule.
 
-use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
+
+use smallvec::SmallVec;
 
 use crate::codeset::code::CodeKey;
 use crate::codeset::mce::MceFlags;
 use crate::codeset::registry::{Edition, Standing};
 use crate::engine::context::ClaimContext;
-use crate::engine::memo::{Slot, SlotMemo};
+use crate::engine::memo::Slot;
 
 /// Which claims a rule must see.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,18 +64,6 @@ pub struct Gates {
 
 static NEXT_ENGINE: AtomicU64 = AtomicU64::new(1);
 
-struct GateMemo {
-    engine: u64,
-    words: SlotMemo<Word>,
-}
-
-thread_local! {
-    static MEMO: RefCell<GateMemo> = RefCell::new(GateMemo {
-        engine: 0,
-        words: SlotMemo::default(),
-    });
-}
-
 impl Gates {
     /// Bits for the rules whose gate is [`Gate::Codes`], in order, as far
     /// as bits go; later rules see every claim.
@@ -97,8 +87,15 @@ impl Gates {
         }
     }
 
+    /// Distinguishes engines in the thread's facts table, which keeps each
+    /// code's gate word for one engine at a time.
+    pub fn engine(&self) -> u64 {
+        self.engine
+    }
+
     /// The bits of the rules the claim's codes concern; `concerns(i, code)`
-    /// asks active rule `i`, once per code on this thread.
+    /// asks active rule `i`, once per code on this thread (the answers are
+    /// kept with the code's facts, [`ClaimContext::file_gates`]).
     pub fn claim_word(
         &self,
         ctx: &ClaimContext<'_>,
@@ -107,38 +104,42 @@ impl Gates {
         if !self.enabled {
             return Word::MAX;
         }
-        MEMO.with(|memo| {
-            let memo = &mut *memo.borrow_mut();
-            if memo.engine != self.engine {
-                memo.engine = self.engine;
-                memo.words = SlotMemo::default();
-            }
-            let mut word = 0;
-            for r in ctx.resolved.iter().filter(|r| r.icd10) {
-                let (Some(key), Some(standing), Some(slot)) = (r.key, r.standing, r.slot) else {
-                    continue;
+        let mut word = 0;
+        let mut learned: SmallVec<[(CodeKey, Word); 4]> = SmallVec::new();
+        for r in ctx.resolved.iter().filter(|r| r.icd10) {
+            let (Some(key), Some(standing), Some(slot)) = (r.key, r.standing, r.slot) else {
+                continue;
+            };
+            let mut known = r.gate;
+            if known == 0 {
+                known = match learned.iter().find(|(k, _)| *k == key) {
+                    Some(&(_, w)) => w,
+                    None => {
+                        let code = CodeView {
+                            edition: &ctx.edition,
+                            key,
+                            standing,
+                            mce: r.mce,
+                            slot,
+                        };
+                        let w = COMPUTED
+                            | self
+                                .bits
+                                .iter()
+                                .enumerate()
+                                .filter(|&(i, &bit)| bit != 0 && concerns(i, &code))
+                                .fold(0, |w, (_, &bit)| w | bit);
+                        learned.push((key, w));
+                        w
+                    }
                 };
-                let known = memo.words.entry(slot);
-                if *known == 0 {
-                    let code = CodeView {
-                        edition: &ctx.edition,
-                        key,
-                        standing,
-                        mce: r.mce,
-                        slot,
-                    };
-                    *known = COMPUTED
-                        | self
-                            .bits
-                            .iter()
-                            .enumerate()
-                            .filter(|&(i, &bit)| bit != 0 && concerns(i, &code))
-                            .fold(0, |w, (_, &bit)| w | bit);
-                }
-                word |= *known;
             }
-            word
-        })
+            word |= known;
+        }
+        if !learned.is_empty() {
+            ctx.file_gates(&learned);
+        }
+        word
     }
 
     /// Does active rule `i` run on a claim whose codes give `word`?

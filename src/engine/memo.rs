@@ -20,8 +20,17 @@ use crate::codeset::version::Version;
 /// or note group).
 pub type Memo<V> = HashMap<(u64, u64), V, BuildHasherDefault<KeyHasher>>;
 
-/// A map from a packed code to a packed word.
-type PackedMap = HashMap<u64, u64, BuildHasherDefault<KeyHasher>>;
+/// A map from a packed code to its packed facts and gate word, side by
+/// side: the engine reads both for every diagnosis, and one probe finds
+/// them in one cache line.
+type PackedMap = HashMap<u64, Packed, BuildHasherDefault<KeyHasher>>;
+
+#[derive(Clone, Copy)]
+struct Packed {
+    facts: u64,
+    /// The code's gate word for the table's engine; 0 until it is known.
+    gate: u32,
+}
 
 /// The memo key of something numbered within `version` (a note group).
 pub fn release_key(version: &Version, n: u64) -> (u64, u64) {
@@ -69,6 +78,10 @@ pub struct CodeFacts {
     /// MCE edit flags on the date ([`Edition::mce_flags`]).
     pub mce: Option<MceFlags>,
     pub slot: Slot,
+    /// Which gated rules of the engine the code concerns
+    /// ([`Gates`](crate::engine::gate::Gates)), as far as known: 0 until
+    /// the engine files it with [`EditionFacts::set_gate`].
+    pub gate: u32,
 }
 
 /// Codes remembered per thread before the memo starts over: two releases
@@ -83,6 +96,8 @@ pub struct FactsTable {
     len: usize,
     capacity: usize,
     epoch: u32,
+    /// The engine whose gate words the table holds.
+    engine: u64,
 }
 
 impl Default for FactsTable {
@@ -104,6 +119,20 @@ impl FactsTable {
             len: 0,
             capacity: capacity.max(1),
             epoch: 0,
+            engine: 0,
+        }
+    }
+
+    /// Makes the gate words the table keeps those of `engine`: another
+    /// engine's are forgotten (a thread normally serves one engine).
+    pub fn serve_engine(&mut self, engine: u64) {
+        if self.engine != engine {
+            for (_, map) in &mut self.editions {
+                for p in map.values_mut() {
+                    p.gate = 0;
+                }
+            }
+            self.engine = engine;
         }
     }
 
@@ -125,7 +154,13 @@ impl FactsTable {
         }
     }
 
-    fn unpack(&self, packed: u64) -> CodeFacts {
+    fn unpack(
+        &self,
+        Packed {
+            facts: packed,
+            gate,
+        }: Packed,
+    ) -> CodeFacts {
         CodeFacts {
             standing: match packed & 3 {
                 0 => Standing::Billable,
@@ -138,6 +173,7 @@ impl FactsTable {
                 index: (packed >> SLOT_SHIFT) as u32,
                 epoch: self.epoch,
             },
+            gate,
         }
     }
 }
@@ -161,8 +197,16 @@ impl EditionFacts<'_, '_> {
         self.table.unpack(packed)
     }
 
+    /// Files the gate word of `key` for the table's engine, when the table
+    /// still holds the code.
+    pub fn set_gate(&mut self, key: CodeKey, gate: u32) {
+        if let Some(p) = self.table.editions[self.at].1.get_mut(&key.to_u64()) {
+            p.gate = gate;
+        }
+    }
+
     /// Looks `key` up in the code sets and files it under a new slot.
-    fn derive(&mut self, key: CodeKey) -> u64 {
+    fn derive(&mut self, key: CodeKey) -> Packed {
         let t = &mut *self.table;
         if t.len >= t.capacity {
             for (_, map) in &mut t.editions {
@@ -180,6 +224,10 @@ impl EditionFacts<'_, '_> {
         } | mce.map_or(0, |f| 1 << 2 | u64::from(f.bits()) << MCE_SHIFT)
             | (t.len as u64) << SLOT_SHIFT;
         t.len += 1;
+        let packed = Packed {
+            facts: packed,
+            gate: 0,
+        };
         t.editions[self.at].1.insert(key.to_u64(), packed);
         packed
     }

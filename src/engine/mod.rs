@@ -331,7 +331,7 @@ impl Engine {
         out: &mut Vec<Diagnostic>,
     ) {
         let date = claim.service_date.as_ref().and_then(|c| c.value.ok());
-        let mut ctx = ClaimContext::new(claim, codesets.edition(date));
+        let mut ctx = ClaimContext::new(claim, codesets.edition(date), self.gates.engine());
         ctx.poa_exempt = self.poa_exempt.as_deref();
         let start = out.len();
         let word = self.gates.claim_word(&ctx, |i, code| {
