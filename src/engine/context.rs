@@ -11,7 +11,7 @@ use crate::codeset::mce::MceFlags;
 use crate::codeset::poa::PoaExemptList;
 use crate::codeset::registry::{Edition, Standing};
 use crate::date::Date;
-use crate::engine::memo::{FactsTable, Slot};
+use crate::engine::memo::{CodeWord, FactsTable, Slot};
 
 /// A diagnosis cell resolved against the claim's edition.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,6 +30,14 @@ pub struct Resolved {
     pub slot: Option<Slot>,
     /// The code's gate word for the engine, when known (else 0).
     pub gate: u32,
+    /// The rules' numbers for the code ([`CodeWord`]), 0 when not known.
+    pub words: [u32; CodeWord::COUNT],
+}
+
+impl Resolved {
+    pub fn word(&self, word: CodeWord) -> u32 {
+        self.words[word as usize]
+    }
 }
 
 thread_local! {
@@ -72,6 +80,7 @@ impl<'a> ClaimContext<'a> {
                         mce: facts.and_then(|f| f.mce),
                         slot: facts.map(|f| f.slot),
                         gate: facts.map_or(0, |f| f.gate),
+                        words: facts.map_or([0; CodeWord::COUNT], |f| f.words),
                     }
                 })
                 .collect()
@@ -89,14 +98,32 @@ impl<'a> ClaimContext<'a> {
     }
 
     /// Keeps the gate words worked out for codes of this claim, for the
-    /// next claims on the same edition (the thread's facts table holds them).
-    pub fn file_gates(&self, words: &[(CodeKey, u32)]) {
+    /// next claims on the same edition (the thread's facts table holds
+    /// them), and takes up the rules' numbers that working them out filed
+    /// ([`ClaimContext::keep_code_word`]), so that the rules need not
+    /// derive them again for this claim.
+    pub fn file_gates(&mut self, words: &[(CodeKey, u32)]) {
         FACTS.with(|memo| {
             let mut table = memo.borrow_mut();
             let mut table = table.edition(&self.edition);
             for &(key, word) in words {
-                table.set_gate(key, word);
+                let Some(filed) = table.set_gate(key, word) else {
+                    continue;
+                };
+                for r in self.resolved.iter_mut().filter(|r| r.key == Some(key)) {
+                    r.words = filed;
+                }
             }
+        });
+    }
+
+    /// Keeps a rule's number for `key` with the code's facts on `edition`
+    /// ([`CodeWord`]), for the next claims that have the code.
+    pub fn keep_code_word(edition: &Edition<'_>, key: CodeKey, word: CodeWord, value: u32) {
+        FACTS.with(|memo| {
+            memo.borrow_mut()
+                .edition(edition)
+                .set_word(key, word, value)
         });
     }
 

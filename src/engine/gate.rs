@@ -9,6 +9,7 @@
 //! the code's facts in the thread's facts table, so a clean claim costs
 //! nothing past resolving its codes instead of a visit from every rule.
 
+use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use smallvec::SmallVec;
@@ -17,7 +18,7 @@ use crate::codeset::code::CodeKey;
 use crate::codeset::mce::MceFlags;
 use crate::codeset::registry::{Edition, Standing};
 use crate::engine::context::ClaimContext;
-use crate::engine::memo::Slot;
+use crate::engine::memo::{CodeWord, Slot};
 
 /// Which claims a rule must see.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,6 +44,26 @@ pub struct CodeView<'a> {
     pub mce: Option<MceFlags>,
     /// The code's number in this thread's memos.
     pub slot: Slot,
+    /// The rules' numbers for the code, as far as known
+    /// ([`Resolved::words`](crate::engine::context::Resolved::words)); the
+    /// first rule to work one out files it for the others.
+    pub words: Cell<[u32; CodeWord::COUNT]>,
+}
+
+impl CodeView<'_> {
+    /// A rule's number for the code (0: not worked out yet).
+    pub fn word(&self, word: CodeWord) -> u32 {
+        self.words.get()[word as usize]
+    }
+
+    /// Files a rule's number for the code, here and in the thread's facts
+    /// table ([`ClaimContext::keep_code_word`]).
+    pub fn keep_word(&self, word: CodeWord, value: u32) {
+        let mut words = self.words.get();
+        words[word as usize] = value;
+        self.words.set(words);
+        ClaimContext::keep_code_word(self.edition, self.key, word, value);
+    }
 }
 
 /// A code's answers, one bit per gated rule; the top bit marks a computed
@@ -98,7 +119,7 @@ impl Gates {
     /// kept with the code's facts, [`ClaimContext::file_gates`]).
     pub fn claim_word(
         &self,
-        ctx: &ClaimContext<'_>,
+        ctx: &mut ClaimContext<'_>,
         concerns: impl Fn(usize, &CodeView<'_>) -> bool,
     ) -> Word {
         if !self.enabled {
@@ -121,6 +142,7 @@ impl Gates {
                             standing,
                             mce: r.mce,
                             slot,
+                            words: Cell::new(r.words),
                         };
                         let w = COMPUTED
                             | self

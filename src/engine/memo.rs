@@ -1,12 +1,13 @@
 //! Per-thread memos of what is derived from a code in an edition.
 //!
 //! Every diagnosis code the engine sees is resolved once per thread into
-//! [`CodeFacts`] (its standing and MCE flags) and given a [`Slot`]: a small
-//! dense number that rules use to keep what they derive from the code's
-//! notes in a [`SlotMemo`], a plain vector, instead of a hash map of their
-//! own. A claims file touches tens of thousands of distinct codes in a
-//! random order, so each memo probe is a cache miss; one probe per code
-//! and then direct indexing keeps that to the minimum.
+//! [`CodeFacts`]: its standing and MCE flags, its gate word (which gated
+//! rules it concerns) and the rules' [`CodeWord`]s (the number of the note
+//! list a note-reading rule derived for it), all in one entry of one table,
+//! since a claims file touches tens of thousands of distinct codes in a
+//! random order and each probe is a cache miss. Each code also gets a
+//! [`Slot`], a small dense number, for rules that keep something larger in
+//! a [`SlotMemo`], a plain vector, instead of a hash map of their own.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -30,6 +31,23 @@ struct Packed {
     facts: u64,
     /// The code's gate word for the table's engine; 0 until it is known.
     gate: u32,
+    words: [u32; CodeWord::COUNT],
+}
+
+/// Numbers that rules keep with a code's facts, so that resolving a
+/// claim's codes brings them along with no look-up of their own: each
+/// names what a rule derived from the code (0: not derived yet on this
+/// thread). They depend on the code and its release only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodeWord {
+    /// The code's Excludes1 notes (`excludes1-conflict`).
+    Excludes1,
+    /// The code's code-first instructions (the sequencing rules).
+    CodeFirst,
+}
+
+impl CodeWord {
+    pub const COUNT: usize = 2;
 }
 
 /// The memo key of something numbered within `version` (a note group).
@@ -82,6 +100,8 @@ pub struct CodeFacts {
     /// ([`Gates`](crate::engine::gate::Gates)), as far as known: 0 until
     /// the engine files it with [`EditionFacts::set_gate`].
     pub gate: u32,
+    /// The rules' [`CodeWord`]s, by `CodeWord as usize`.
+    pub words: [u32; CodeWord::COUNT],
 }
 
 /// Codes remembered per thread before the memo starts over: two releases
@@ -159,6 +179,7 @@ impl FactsTable {
         Packed {
             facts: packed,
             gate,
+            words,
         }: Packed,
     ) -> CodeFacts {
         CodeFacts {
@@ -174,6 +195,7 @@ impl FactsTable {
                 epoch: self.epoch,
             },
             gate,
+            words,
         }
     }
 }
@@ -198,10 +220,18 @@ impl EditionFacts<'_, '_> {
     }
 
     /// Files the gate word of `key` for the table's engine, when the table
-    /// still holds the code.
-    pub fn set_gate(&mut self, key: CodeKey, gate: u32) {
+    /// still holds the code, and returns the code's [`CodeWord`]s.
+    pub fn set_gate(&mut self, key: CodeKey, gate: u32) -> Option<[u32; CodeWord::COUNT]> {
+        let p = self.table.editions[self.at].1.get_mut(&key.to_u64())?;
+        p.gate = gate;
+        Some(p.words)
+    }
+
+    /// Files a rule's number for `key` ([`CodeWord`]), when the table still
+    /// holds the code.
+    pub fn set_word(&mut self, key: CodeKey, word: CodeWord, value: u32) {
         if let Some(p) = self.table.editions[self.at].1.get_mut(&key.to_u64()) {
-            p.gate = gate;
+            p.words[word as usize] = value;
         }
     }
 
@@ -227,6 +257,7 @@ impl EditionFacts<'_, '_> {
         let packed = Packed {
             facts: packed,
             gate: 0,
+            words: [0; CodeWord::COUNT],
         };
         t.editions[self.at].1.insert(key.to_u64(), packed);
         packed
@@ -344,5 +375,29 @@ mod tests {
         let again = table.edition(&ed).get(key("E11.9")).slot;
         assert_eq!(again.index, 1);
         assert!(memo.entry(again).is_empty());
+    }
+
+    /// Gate words belong to one engine and are forgotten for another; the
+    /// rules' numbers depend on the code alone and stay.
+    #[test]
+    fn gate_words_follow_the_engine_and_rule_numbers_stay() {
+        let sets = CodeSets::embedded();
+        let ed = sets.edition(Some(Date::ymd(2025, 3, 14)));
+        let mut table = FactsTable::default();
+        table.serve_engine(7);
+        let e119 = key("E11.9");
+        assert_eq!(table.edition(&ed).get(e119).gate, 0);
+        table.edition(&ed).set_word(e119, CodeWord::CodeFirst, 5);
+        let words = table.edition(&ed).set_gate(e119, 0x8000_0003);
+        assert_eq!(words, Some([0, 5]));
+        let f = table.edition(&ed).get(e119);
+        assert_eq!((f.gate, f.words), (0x8000_0003, [0, 5]));
+        table.serve_engine(7);
+        assert_eq!(table.edition(&ed).get(e119).gate, 0x8000_0003);
+        table.serve_engine(8);
+        let f = table.edition(&ed).get(e119);
+        assert_eq!((f.gate, f.words), (0, [0, 5]));
+        // A code the table does not hold is not filed.
+        assert_eq!(table.edition(&ed).set_gate(key("I10"), 1), None);
     }
 }

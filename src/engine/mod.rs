@@ -334,7 +334,7 @@ impl Engine {
         let mut ctx = ClaimContext::new(claim, codesets.edition(date), self.gates.engine());
         ctx.poa_exempt = self.poa_exempt.as_deref();
         let start = out.len();
-        let word = self.gates.claim_word(&ctx, |i, code| {
+        let word = self.gates.claim_word(&mut ctx, |i, code| {
             self.catalog.rules[self.active[i].index].concerns(code)
         });
         for (i, a) in self.active.iter().enumerate() {

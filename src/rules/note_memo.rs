@@ -1,7 +1,10 @@
 //! What the note-reading rules derive from each code's notes, kept per
-//! thread in one record per code: a claim's codes cost one memory access
-//! each, however many of those rules run (`excludes1-conflict`,
-//! `code-first-order`, `missing-underlying-code`).
+//! thread. Each distinct list a code inherits is made once and numbered,
+//! and the number is kept with the code's facts ([`CodeWord`]): resolving
+//! a claim's codes brings it along, so those rules (`excludes1-conflict`,
+//! `code-first-order`, `missing-underlying-code`) look nothing up per code.
+//!
+//! [`CodeWord`]: crate::engine::memo::CodeWord
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -9,19 +12,9 @@ use std::rc::Rc;
 
 use crate::codeset::code::CodeKey;
 use crate::codeset::version::{Entry, NoteGroup, NoteKind, Version};
-use crate::engine::memo::{Memo, Slot, SlotMemo, release_key};
+use crate::engine::memo::{Memo, release_key};
 use crate::rules::combinations::excludes1_conflict::{CodeExclusions, GroupExclusions};
 use crate::rules::sequencing::code_first::Instruction;
-
-/// One code's derived notes; each part is filled by its rule on first use
-/// (`*_known`). Kept small: a file touches every code of the releases.
-#[derive(Default)]
-pub(crate) struct CodeNotes {
-    pub excludes1_known: bool,
-    pub code_first_known: bool,
-    pub excludes1: Option<Rc<CodeExclusions>>,
-    pub code_first: Option<InstructionList>,
-}
 
 /// The code-first instructions that apply to a code, nearest first.
 pub(crate) type InstructionList = Rc<Vec<Rc<Instruction>>>;
@@ -36,8 +29,10 @@ pub(crate) struct DerivedNotes<G, L> {
     /// chapter's), by release and category: the long part of every walk,
     /// taken once per category.
     categories: Memo<Rc<Inherited<G>>>,
-    /// By release and the groups' numbers.
-    lists: HashMap<(u64, Box<[u32]>), Rc<L>>,
+    /// By release and the groups' numbers: the list's number in `made`.
+    lists: HashMap<(u64, Box<[u32]>), u32>,
+    /// Every list made, by number.
+    made: Vec<Rc<L>>,
 }
 
 /// Groups of use, with their numbers, nearest first.
@@ -52,6 +47,7 @@ impl<G, L> Default for DerivedNotes<G, L> {
             groups: Memo::default(),
             categories: Memo::default(),
             lists: HashMap::new(),
+            made: Vec::new(),
         }
     }
 }
@@ -60,7 +56,8 @@ impl<G, L> DerivedNotes<G, L> {
     /// The combined list of what `parse` makes of the `kind` note groups
     /// that apply to `key` in `version`, nearest first (the groups of
     /// [`Entry::for_each_note_group`]); `None` when the code is not in the
-    /// release or no group holds anything of use.
+    /// release or no group holds anything of use. The list comes with its
+    /// number, the same for every code that inherits the same groups.
     pub fn list(
         &mut self,
         version: &Version,
@@ -68,7 +65,7 @@ impl<G, L> DerivedNotes<G, L> {
         kind: NoteKind,
         parse: impl Fn(&NoteGroup<'_>) -> Option<G>,
         combine: impl FnOnce(Vec<Rc<G>>) -> L,
-    ) -> Option<Rc<L>> {
+    ) -> Option<(u32, Rc<L>)> {
         let entry = version.get(key)?;
         let mut found = Inherited {
             ids: Vec::new(),
@@ -99,11 +96,36 @@ impl<G, L> DerivedNotes<G, L> {
         if found.parts.is_empty() {
             return None;
         }
-        let shared = self
+        let made = &mut self.made;
+        let n = *self
             .lists
             .entry((version.id(), found.ids.into_boxed_slice()))
-            .or_insert_with(|| Rc::new(combine(found.parts)));
-        Some(Rc::clone(shared))
+            .or_insert_with(|| {
+                made.push(Rc::new(combine(found.parts)));
+                (made.len() - 1) as u32
+            });
+        Some((n, Rc::clone(&self.made[n as usize])))
+    }
+
+    /// The list of a code whose [`CodeWord`](crate::engine::memo::CodeWord)
+    /// is `word`. A word of 0 (not derived on this thread) has `derive` make
+    /// the list ([`DerivedNotes::list`]) and `keep` file the code's word:
+    /// 1 for no list, the list's number + 2 otherwise.
+    pub fn for_code(
+        &mut self,
+        word: u32,
+        derive: impl FnOnce(&mut Self) -> Option<(u32, Rc<L>)>,
+        keep: impl FnOnce(u32),
+    ) -> Option<Rc<L>> {
+        match word {
+            0 => {
+                let made = derive(self);
+                keep(made.as_ref().map_or(1, |(n, _)| n + 2));
+                made.map(|(_, list)| list)
+            }
+            1 => None,
+            n => self.made.get(n as usize - 2).cloned(),
+        }
     }
 
     /// Adds the groups of use written on `code` ([`Entry::for_each_own_note_group`]).
@@ -130,31 +152,8 @@ impl<G, L> DerivedNotes<G, L> {
 
 #[derive(Default)]
 pub(crate) struct NoteMemo {
-    /// By the engine's code slot.
-    pub codes: SlotMemo<CodeNotes>,
     pub exclusions: DerivedNotes<GroupExclusions, CodeExclusions>,
     pub instructions: DerivedNotes<Instruction, Vec<Rc<Instruction>>>,
-}
-
-impl NoteMemo {
-    /// The part of `slot`'s record that `part` selects (its "known" flag
-    /// and value), made by `derive` the first time.
-    pub fn per_code<T: Clone>(
-        &mut self,
-        slot: Slot,
-        part: fn(&mut CodeNotes) -> (&mut bool, &mut Option<T>),
-        derive: impl FnOnce(&mut NoteMemo) -> Option<T>,
-    ) -> Option<T> {
-        let (known, value) = part(self.codes.entry(slot));
-        if *known {
-            return value.clone();
-        }
-        let made = derive(self);
-        let (known, value) = part(self.codes.entry(slot));
-        *known = true;
-        value.clone_from(&made);
-        made
-    }
 }
 
 thread_local! {
@@ -185,6 +184,7 @@ mod tests {
             |g| Some(g.id()),
             |parts| parts.iter().map(|p| **p).collect(),
         )
+        .map(|(_, list)| list)
     }
 
     #[test]
@@ -221,5 +221,45 @@ mod tests {
         let b = ids(&mut memo, v, key("E11.65"), NoteKind::Excludes1).unwrap();
         assert!(Rc::ptr_eq(&a, &b));
         assert!(ids(&mut memo, v, key("Z99.999"), NoteKind::Excludes1).is_none());
+    }
+
+    /// A code's word names its list: 0 derives it and files the word, 1
+    /// is no list, and a filed word finds the list without deriving.
+    #[test]
+    fn a_codes_word_names_its_list() {
+        let v = Version::embedded().last().unwrap();
+        let mut memo: DerivedNotes<u32, Vec<u32>> = DerivedNotes::default();
+        let key = |s: &str| CodeKey::parse(s).unwrap();
+        let derive = |code: &'static str| {
+            move |m: &mut DerivedNotes<u32, Vec<u32>>| {
+                m.list(
+                    v,
+                    key(code),
+                    NoteKind::Excludes1,
+                    |g| Some(g.id()),
+                    |parts| parts.iter().map(|p| **p).collect(),
+                )
+            }
+        };
+        let mut filed = Vec::new();
+        let e11 = memo
+            .for_code(0, derive("E11.8"), |w| filed.push(w))
+            .unwrap();
+        let none = memo.for_code(0, derive("Z99.999"), |w| filed.push(w));
+        assert!(none.is_none());
+        assert_eq!(filed[1], 1);
+        assert!(filed[0] >= 2);
+        // Filed words are read back without deriving.
+        let again = memo.for_code(filed[0], |_| unreachable!(), |_| unreachable!());
+        assert!(Rc::ptr_eq(&again.unwrap(), &e11));
+        assert!(
+            memo.for_code(1, |_| unreachable!(), |_| unreachable!())
+                .is_none()
+        );
+        // E11.65 inherits the same groups: the same list and word.
+        let mut shared = 0;
+        let e1165 = memo.for_code(0, derive("E11.65"), |w| shared = w).unwrap();
+        assert_eq!(shared, filed[0]);
+        assert!(Rc::ptr_eq(&e1165, &e11));
     }
 }

@@ -11,11 +11,11 @@ use crate::engine::context::ClaimContext;
 use crate::engine::diagnostic::RuleMeta;
 use crate::engine::emit::Emitter;
 use crate::engine::gate::{CodeView, Gate};
-use crate::engine::memo::Slot;
+use crate::engine::memo::CodeWord;
 use crate::engine::rule::NativeRule;
 use crate::rules::blocks::Blocks;
 use crate::rules::describe::{date_is_covered, titled, with_lead};
-use crate::rules::note_memo::{NoteMemo, with_note_memo};
+use crate::rules::note_memo::{DerivedNotes, NoteMemo, with_note_memo};
 use crate::rules::notes::{NoteRefs, content_words, parse_note, same_word};
 use crate::rules::sequencing::code_first::origin_label;
 
@@ -86,7 +86,8 @@ declare_rule! {
 struct Coded<'c> {
     dx: &'c Diagnosis,
     key: CodeKey,
-    slot: Slot,
+    /// Its [`CodeWord::Excludes1`].
+    word: u32,
     /// Its [`Blocks::index`].
     block: usize,
 }
@@ -235,9 +236,14 @@ fn group_exclusions(version: &Version, group: &NoteGroup<'_>) -> Option<GroupExc
     (!list.is_empty()).then_some(GroupExclusions { blocks, list })
 }
 
-/// The Excludes1 notes that apply to `key` and name codes.
-fn exclusions(memo: &mut NoteMemo, version: &Version, key: CodeKey) -> Option<Rc<CodeExclusions>> {
-    memo.exclusions.list(
+/// The Excludes1 notes that apply to `key` and name codes, with their
+/// list's number.
+fn exclusions(
+    memo: &mut DerivedNotes<GroupExclusions, CodeExclusions>,
+    version: &Version,
+    key: CodeKey,
+) -> Option<(u32, Rc<CodeExclusions>)> {
+    memo.list(
         version,
         key,
         NoteKind::Excludes1,
@@ -252,17 +258,19 @@ fn exclusions(memo: &mut NoteMemo, version: &Version, key: CodeKey) -> Option<Rc
     )
 }
 
-/// [`exclusions`] of the code in `slot`, derived once per code.
+/// [`exclusions`] of `key`, whose [`CodeWord::Excludes1`] is `word`:
+/// derived once per code and edition on the thread.
 fn code_exclusions(
     memo: &mut NoteMemo,
-    version: &Version,
+    ed: &Edition<'_>,
     key: CodeKey,
-    slot: Slot,
+    word: u32,
 ) -> Option<Rc<CodeExclusions>> {
-    memo.per_code(
-        slot,
-        |n| (&mut n.excludes1_known, &mut n.excludes1),
-        |memo| exclusions(memo, version, key),
+    let version = ed.version();
+    memo.exclusions.for_code(
+        word,
+        |m| exclusions(m, version, key),
+        |w| ClaimContext::keep_code_word(ed, key, CodeWord::Excludes1, w),
     )
 }
 
@@ -276,8 +284,14 @@ impl NativeRule for Excludes1Conflict {
     }
 
     fn concerns(&self, code: &CodeView<'_>) -> bool {
-        with_note_memo(|memo| code_exclusions(memo, code.edition.version(), code.key, code.slot))
-            .is_some()
+        with_note_memo(|memo| {
+            memo.exclusions.for_code(
+                code.word(CodeWord::Excludes1),
+                |m| exclusions(m, code.edition.version(), code.key),
+                |w| code.keep_word(CodeWord::Excludes1, w),
+            )
+        })
+        .is_some()
     }
 
     fn check(&self, ctx: &ClaimContext<'_>, out: &mut Emitter<'_>) {
@@ -285,7 +299,6 @@ impl NativeRule for Excludes1Conflict {
             return;
         }
         let ed = &ctx.edition;
-        let version = ed.version();
         // Each code once, at its first occurrence: a repeated code is
         // `duplicate-code`'s finding, and each pair is judged once. With
         // each code, its place in the prefix sets, tested for every pair.
@@ -295,7 +308,6 @@ impl NativeRule for Excludes1Conflict {
         let mut shared = Blocks::default();
         for (dx, key, r) in ctx.codes() {
             if matches!(dx.role, DxRole::Sequenced | DxRole::ExternalCause)
-                && let Some(slot) = r.slot
                 && !coded.iter().any(|c| c.key == key)
             {
                 let block = Blocks::index(key);
@@ -306,7 +318,7 @@ impl NativeRule for Excludes1Conflict {
                 coded.push(Coded {
                     dx,
                     key,
-                    slot,
+                    word: r.word(CodeWord::Excludes1),
                     block,
                 });
             }
@@ -321,7 +333,7 @@ impl NativeRule for Excludes1Conflict {
             coded
                 .iter()
                 .map(|c| {
-                    code_exclusions(memo, version, c.key, c.slot)
+                    code_exclusions(memo, ed, c.key, c.word)
                         .filter(|ex| ex.blocks.intersects_other(&all, &shared, c.key))
                 })
                 .collect()

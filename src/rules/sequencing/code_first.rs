@@ -34,13 +34,14 @@ use smallvec::SmallVec;
 
 use crate::claims::Diagnosis;
 use crate::codeset::code::CodeKey;
+use crate::codeset::registry::Edition;
 use crate::codeset::version::{InheritedNote, NoteKind, NoteOrigin, Version};
 use crate::engine::context::ClaimContext;
 use crate::engine::gate::CodeView;
-use crate::engine::memo::Slot;
+use crate::engine::memo::CodeWord;
 use crate::rules::blocks::Blocks;
 use crate::rules::describe::with_lead;
-use crate::rules::note_memo::{InstructionList, NoteMemo, with_note_memo};
+use crate::rules::note_memo::{DerivedNotes, InstructionList, NoteMemo, with_note_memo};
 use crate::rules::notes::{NoteRefs, has_phrase, parse_note, words};
 
 /// How strongly an instruction asks for the underlying code.
@@ -220,9 +221,13 @@ fn instruction(origin: String, texts: &[&str], version: &Version) -> Instruction
 }
 
 /// The code-first instructions that apply to `key` in `version`, nearest
-/// first; `None` when there are none.
-fn instructions(memo: &mut NoteMemo, version: &Version, key: CodeKey) -> Option<InstructionList> {
-    memo.instructions.list(
+/// first, with their list's number; `None` when there are none.
+fn instructions(
+    memo: &mut DerivedNotes<Instruction, Vec<Rc<Instruction>>>,
+    version: &Version,
+    key: CodeKey,
+) -> Option<(u32, InstructionList)> {
+    memo.list(
         version,
         key,
         NoteKind::CodeFirst,
@@ -234,25 +239,33 @@ fn instructions(memo: &mut NoteMemo, version: &Version, key: CodeKey) -> Option<
     )
 }
 
-/// [`instructions`] of the code in `slot`, derived once per code.
+/// [`instructions`] of `key`, whose [`CodeWord::CodeFirst`] is `word`:
+/// derived once per code and edition on the thread.
 fn code_instructions(
     memo: &mut NoteMemo,
-    version: &Version,
+    ed: &Edition<'_>,
     key: CodeKey,
-    slot: Slot,
+    word: u32,
 ) -> Option<InstructionList> {
-    memo.per_code(
-        slot,
-        |n| (&mut n.code_first_known, &mut n.code_first),
-        |memo| instructions(memo, version, key),
+    let version = ed.version();
+    memo.instructions.for_code(
+        word,
+        |m| instructions(m, version, key),
+        |w| ClaimContext::keep_code_word(ed, key, CodeWord::CodeFirst, w),
     )
 }
 
 /// Does the code have code-first instructions in its release? (The gate of
 /// the rules that read them.)
 pub fn has_instructions(code: &CodeView<'_>) -> bool {
-    with_note_memo(|memo| code_instructions(memo, code.edition.version(), code.key, code.slot))
-        .is_some()
+    with_note_memo(|memo| {
+        memo.instructions.for_code(
+            code.word(CodeWord::CodeFirst),
+            |m| instructions(m, code.edition.version(), code.key),
+            |w| code.keep_word(CodeWord::CodeFirst, w),
+        )
+    })
+    .is_some()
 }
 
 /// Calls `f` for each diagnosis of the claim that `keep` selects and whose
@@ -262,16 +275,17 @@ pub fn each_with_instructions<'c>(
     keep: impl Fn(&Diagnosis) -> bool,
     mut f: impl FnMut(&'c Diagnosis, CodeKey, &[Rc<Instruction>]),
 ) {
-    let version = ctx.edition.version();
     // Looked up first, all in one visit to the memo, so that `f` may do
     // anything; most claims have no code with instructions.
     let mut found: SmallVec<[(&'c Diagnosis, CodeKey, InstructionList); 4]> = SmallVec::new();
     with_note_memo(|memo| {
         for (dx, key, r) in ctx.codes() {
-            let Some(slot) = r.slot.filter(|_| keep(dx)) else {
+            if !keep(dx) {
                 continue;
-            };
-            if let Some(list) = code_instructions(memo, version, key, slot) {
+            }
+            if let Some(list) =
+                code_instructions(memo, &ctx.edition, key, r.word(CodeWord::CodeFirst))
+            {
                 found.push((dx, key, list));
             }
         }
