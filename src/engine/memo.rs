@@ -31,7 +31,9 @@ struct Packed {
     facts: u64,
     /// The code's gate word for the table's engine; 0 until it is known.
     gate: u32,
-    words: [u32; CodeWord::COUNT],
+    /// The rules' numbers, in 16 bits to keep an entry at 16 bytes (24
+    /// with its key); a larger number is not kept (0), only derived again.
+    words: [u16; CodeWord::COUNT],
 }
 
 /// Numbers that rules keep with a code's facts, so that resolving a
@@ -195,7 +197,7 @@ impl FactsTable {
                 epoch: self.epoch,
             },
             gate,
-            words,
+            words: words.map(u32::from),
         }
     }
 }
@@ -224,14 +226,14 @@ impl EditionFacts<'_, '_> {
     pub fn set_gate(&mut self, key: CodeKey, gate: u32) -> Option<[u32; CodeWord::COUNT]> {
         let p = self.table.editions[self.at].1.get_mut(&key.to_u64())?;
         p.gate = gate;
-        Some(p.words)
+        Some(p.words.map(u32::from))
     }
 
     /// Files a rule's number for `key` ([`CodeWord`]), when the table still
     /// holds the code.
     pub fn set_word(&mut self, key: CodeKey, word: CodeWord, value: u32) {
         if let Some(p) = self.table.editions[self.at].1.get_mut(&key.to_u64()) {
-            p.words[word as usize] = value;
+            p.words[word as usize] = u16::try_from(value).unwrap_or(0);
         }
     }
 
@@ -397,6 +399,11 @@ mod tests {
         table.serve_engine(8);
         let f = table.edition(&ed).get(e119);
         assert_eq!((f.gate, f.words), (0, [0, 5]));
+        // A number past 16 bits is not kept: the rule derives it again.
+        table
+            .edition(&ed)
+            .set_word(e119, CodeWord::Excludes1, 70_000);
+        assert_eq!(table.edition(&ed).get(e119).words, [0, 5]);
         // A code the table does not hold is not filed.
         assert_eq!(table.edition(&ed).set_gate(key("I10"), 1), None);
     }
