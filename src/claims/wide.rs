@@ -84,55 +84,55 @@ impl WideSeen {
         self.forgotten
     }
 
-    /// Brings claim `id` into the current generation if the previous one
-    /// has it; starts a new generation first when the current one is full.
-    fn promote(&mut self, id: u64) {
-        if self.current.first.contains_key(&id) {
-            return;
-        }
-        if self.current.first.len() >= self.capacity {
-            // The oldest generation's tables, emptied, become the new
-            // current one: after the first turn no table grows again, so
-            // memory never holds a table and its doubled copy at once.
-            let mut old = std::mem::take(&mut self.previous);
-            self.forgotten += old.first.len() as u64;
-            old.first.clear();
-            old.extra.clear();
-            self.previous = std::mem::replace(&mut self.current, old);
-        }
-        if let Some(fp) = self.previous.first.remove(&id) {
-            self.current.first.insert(id, fp);
-            if let Some(extra) = self.previous.extra.remove(&id) {
-                self.current.extra.insert(id, extra);
-            }
-        }
+    /// Starts a new generation when the current one is full: the oldest
+    /// generation's tables, emptied, become the new current one, so that
+    /// after the first turn no table grows again and memory never holds a
+    /// table and its doubled copy at once.
+    fn turn(&mut self) {
+        let mut old = std::mem::take(&mut self.previous);
+        self.forgotten += old.first.len() as u64;
+        old.first.clear();
+        old.extra.clear();
+        self.previous = std::mem::replace(&mut self.current, old);
     }
 
     /// Classifies content `fp` of a row of claim `id` and records it as
-    /// handled (call [`WideSeen::forget`] if the row is then rejected).
+    /// handled (call [`WideSeen::forget`] if the row is then rejected). A
+    /// claim the previous generation holds is brought into the current one.
     pub fn observe(&mut self, id: u64, fp: u64) -> Seen {
         let fp = fp & !FLAG;
-        self.promote(id);
+        // A full generation turns only for an id it does not hold; it is
+        // full once per generation, so this costs no look-up per row.
+        if self.current.first.len() >= self.capacity && !self.current.first.contains_key(&id) {
+            self.turn();
+        }
         let g = &mut self.current;
-        match g.first.entry(id) {
-            Entry::Vacant(v) => {
-                v.insert(fp);
-                Seen::NewClaim
-            }
-            Entry::Occupied(o) => {
-                let v = *o.get();
-                if v & !FLAG == fp {
-                    return Seen::Repeat;
-                }
-                let extra = g.extra.entry(id).or_default();
-                if extra.contains(&fp) {
-                    Seen::Repeat
-                } else {
-                    extra.push(fp);
-                    Seen::NewContent {
-                        emitted_before: v & FLAG == 0,
+        let first = match g.first.entry(id) {
+            Entry::Occupied(o) => *o.get(),
+            Entry::Vacant(v) => match self.previous.first.remove(&id) {
+                Some(moved) => {
+                    v.insert(moved);
+                    if let Some(extra) = self.previous.extra.remove(&id) {
+                        g.extra.insert(id, extra);
                     }
+                    moved
                 }
+                None => {
+                    v.insert(fp);
+                    return Seen::NewClaim;
+                }
+            },
+        };
+        if first & !FLAG == fp {
+            return Seen::Repeat;
+        }
+        let extra = g.extra.entry(id).or_default();
+        if extra.contains(&fp) {
+            Seen::Repeat
+        } else {
+            extra.push(fp);
+            Seen::NewContent {
+                emitted_before: first & FLAG == 0,
             }
         }
     }
