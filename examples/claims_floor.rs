@@ -9,9 +9,12 @@
 //! ```sh
 //! cargo run --release --example claims-floor -- claims.csv
 //! cargo run --release --example claims-floor -- --no-claim-ids claims.csv
+//! cargo run --release --example claims-floor -- --dxlint-reader claims.csv
 //! ```
 //!
-//! `--no-claim-ids` leaves the claim-id table out. Columns are found by the
+//! `--no-claim-ids` leaves the claim-id table out. `--dxlint-reader` reads
+//! the records with dxlint's own reader (which splits rows without quotes
+//! itself) instead of the `csv` crate's. Columns are found by the
 //! generator's names (`claim_id`, `service_date`, `dx1`..). The hashes and
 //! the date parser are dxlint's own. Prints the rows, claims, distinct
 //! diagnosis cells and a checksum to stdout.
@@ -21,6 +24,7 @@ use std::hash::BuildHasherDefault;
 use std::process::ExitCode;
 
 use dxlint::claims::hash::{IdentityBuild, hash_bytes};
+use dxlint::claims::reader::RecordReader;
 use dxlint::date::Date;
 use dxlint::engine::memo::KeyHasher;
 
@@ -46,95 +50,147 @@ fn date_number(cell: &[u8]) -> u64 {
         .map_or(0, |d| u64::from(d.to_yyyymmdd()))
 }
 
-fn main() -> ExitCode {
-    let mut args: Vec<String> = std::env::args().skip(1).collect();
-    let with_claim_ids = match args.iter().position(|a| a == "--no-claim-ids") {
-        Some(i) => {
-            args.remove(i);
-            false
-        }
-        None => true,
-    };
-    let [path] = args.as_slice() else {
-        eprintln!("usage: claims-floor [--no-claim-ids] FILE");
-        return ExitCode::from(2);
-    };
-    let mut reader = match csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_path(path)
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("claims-floor: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let headers = match reader.byte_headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            eprintln!("claims-floor: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let column = |name: &[u8]| headers.iter().position(|h| h == name);
-    let (Some(id_col), Some(date_col)) = (column(b"claim_id"), column(b"service_date")) else {
-        eprintln!("claims-floor: {path} has no claim_id or service_date column");
-        return ExitCode::from(2);
-    };
-    let dx_cols: Vec<usize> = headers
-        .iter()
-        .enumerate()
-        .filter(|(_, h)| h.starts_with(b"dx"))
-        .map(|(i, _)| i)
-        .collect();
+/// What the floor does with each row, whichever reader reads it.
+struct Floor {
+    id_col: usize,
+    date_col: usize,
+    dx_cols: Vec<usize>,
+    with_claim_ids: bool,
+    claims: HashMap<u64, u32, IdentityBuild>,
+    cells: CellTable,
+    long_cells: HashMap<Vec<u8>, u32>,
+    codes: Vec<u32>,
+    rows: u64,
+    claim_count: u64,
+    sum: u64,
+}
 
-    let mut claims: HashMap<u64, u32, IdentityBuild> = HashMap::default();
-    let mut cells = CellTable::default();
-    let mut long_cells: HashMap<Vec<u8>, u32> = HashMap::new();
-    let mut codes: Vec<u32> = Vec::with_capacity(dx_cols.len());
-    let mut record = csv::ByteRecord::new();
-    let (mut rows, mut claim_count, mut sum) = (0u64, 0u64, 0u64);
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                eprintln!("claims-floor: {e}");
-                return ExitCode::from(1);
+impl Floor {
+    fn new(headers: &[&[u8]], with_claim_ids: bool) -> Option<Floor> {
+        let column = |name: &[u8]| headers.iter().position(|h| *h == name);
+        Some(Floor {
+            id_col: column(b"claim_id")?,
+            date_col: column(b"service_date")?,
+            dx_cols: (0..headers.len())
+                .filter(|&i| headers[i].starts_with(b"dx"))
+                .collect(),
+            with_claim_ids,
+            claims: HashMap::default(),
+            cells: CellTable::default(),
+            long_cells: HashMap::new(),
+            codes: Vec::new(),
+            rows: 0,
+            claim_count: 0,
+            sum: 0,
+        })
+    }
+
+    /// One row, its fields by index (empty when absent).
+    fn row<'r>(&mut self, field: impl Fn(usize) -> &'r [u8]) {
+        self.rows += 1;
+        if self.with_claim_ids {
+            if self.claims.len() >= CLAIMS_KEPT {
+                self.claims.clear();
             }
+            let next = self.claims.len() as u32;
+            let id = hash_bytes(field(self.id_col));
+            let seen = *self.claims.entry(id).or_insert(next);
+            self.claim_count += u64::from(seen == next);
         }
-        rows += 1;
-        if with_claim_ids {
-            if claims.len() >= CLAIMS_KEPT {
-                claims.clear();
-            }
-            let next = claims.len() as u32;
-            let id = hash_bytes(record.get(id_col).unwrap_or_default());
-            let seen = *claims.entry(id).or_insert(next);
-            claim_count += u64::from(seen == next);
-        }
-        sum = sum.wrapping_add(date_number(record.get(date_col).unwrap_or_default()));
-        codes.clear();
-        for &c in &dx_cols {
-            let cell = record.get(c).unwrap_or_default();
+        self.sum = self.sum.wrapping_add(date_number(field(self.date_col)));
+        self.codes.clear();
+        for &c in &self.dx_cols {
+            let cell = field(c);
             if cell.is_empty() {
                 continue;
             }
-            let next = (cells.len() + long_cells.len()) as u32;
+            let next = (self.cells.len() + self.long_cells.len()) as u32;
             let id = match packed(cell) {
-                Some(k) => *cells.entry(k).or_insert(next),
-                None => *long_cells.entry(cell.to_vec()).or_insert(next),
+                Some(k) => *self.cells.entry(k).or_insert(next),
+                None => *self.long_cells.entry(cell.to_vec()).or_insert(next),
             };
-            codes.push(id);
+            self.codes.push(id);
         }
-        sum = sum
+        self.sum = self
+            .sum
             .wrapping_mul(31)
-            .wrapping_add(codes.iter().map(|&i| u64::from(i)).sum());
+            .wrapping_add(self.codes.iter().map(|&i| u64::from(i)).sum());
     }
+}
+
+/// Reads `path` with the `csv` crate.
+fn with_csv_crate(path: &str, with_claim_ids: bool) -> Result<Floor, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_path(path)
+        .map_err(|e| e.to_string())?;
+    let headers = reader.byte_headers().map_err(|e| e.to_string())?.clone();
+    let names: Vec<&[u8]> = headers.iter().collect();
+    let mut floor =
+        Floor::new(&names, with_claim_ids).ok_or("no claim_id or service_date column")?;
+    let mut record = csv::ByteRecord::new();
+    while reader
+        .read_byte_record(&mut record)
+        .map_err(|e| e.to_string())?
+    {
+        floor.row(|i| record.get(i).unwrap_or_default());
+    }
+    Ok(floor)
+}
+
+/// Reads `path` with dxlint's record reader.
+fn with_dxlint_reader(path: &str, with_claim_ids: bool) -> Result<Floor, String> {
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut reader = RecordReader::new(file, 0, None).map_err(|e| e.to_string())?;
+    if !reader.next_record().map_err(|e| e.to_string())? {
+        return Err("no header".into());
+    }
+    let headers: Vec<Vec<u8>> = (0..reader.len())
+        .map(|i| reader.field(i).unwrap_or_default().to_vec())
+        .collect();
+    let names: Vec<&[u8]> = headers.iter().map(Vec::as_slice).collect();
+    let mut floor =
+        Floor::new(&names, with_claim_ids).ok_or("no claim_id or service_date column")?;
+    while reader.next_record().map_err(|e| e.to_string())? {
+        floor.row(|i| reader.field(i).unwrap_or_default());
+    }
+    Ok(floor)
+}
+
+fn main() -> ExitCode {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let mut flag = |name: &str| match args.iter().position(|a| a == name) {
+        Some(i) => {
+            args.remove(i);
+            true
+        }
+        None => false,
+    };
+    let with_claim_ids = !flag("--no-claim-ids");
+    let dxlint_reader = flag("--dxlint-reader");
+    let [path] = args.as_slice() else {
+        eprintln!("usage: claims-floor [--no-claim-ids] [--dxlint-reader] FILE");
+        return ExitCode::from(2);
+    };
+    let read = if dxlint_reader {
+        with_dxlint_reader(path, with_claim_ids)
+    } else {
+        with_csv_crate(path, with_claim_ids)
+    };
+    let floor = match read {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("claims-floor: {path}: {e}");
+            return ExitCode::from(2);
+        }
+    };
     println!(
-        "{rows} rows, {claim_count} claims, {} distinct diagnosis cells, checksum {sum}",
-        cells.len() + long_cells.len()
+        "{} rows, {} claims, {} distinct diagnosis cells, checksum {}",
+        floor.rows,
+        floor.claim_count,
+        floor.cells.len() + floor.long_cells.len(),
+        floor.sum
     );
     ExitCode::SUCCESS
 }

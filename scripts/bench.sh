@@ -12,6 +12,8 @@
 #       any checker does before its first rule (each row's claim id looked
 #       up among the claims seen, the service date read, each diagnosis
 #       cell numbered through a table of distinct cells);
+#   (a3) the claims floor reading with dxlint's own record reader
+#       (claims-floor --dxlint-reader) instead of the csv crate's;
 #   (b) dxlint check --format jsonl -o FILE --quiet with the default rules,
 #       with --threads 1 and with every core (--threads $(nproc));
 #   (c) peer: scripts/bench/peer.py, Python's csv module and the PyPI
@@ -123,6 +125,8 @@ for n in "${SIZES[@]}"; do
     floor_rate=$(rate "$n" "$floor_t")
     measure "claims floor" "$CLAIMS_FLOOR" "$file"
     cfloor_t=$BEST cfloor_rss=$RSS cfloor_cpu=$CPU
+    measure "claims floor, dxlint's reader" "$CLAIMS_FLOOR" --dxlint-reader "$file"
+    dfloor_t=$BEST dfloor_rss=$RSS dfloor_cpu=$CPU
 
     peer_t="" peer_rss=0 peer_rate=0
     if [ "$n" -le "$PEER_MAX_ROWS" ]; then
@@ -149,6 +153,7 @@ for n in "${SIZES[@]}"; do
 
     row "$size_label" "(a) floor: csv ByteRecord" "$floor_t" "$floor_rss" "$n" "$bytes" "$floor_rate" "$peer_rate" "$floor_cpu"
     row "$size_label" "(a2) claims floor: + claim ids, dates, code cells numbered" "$cfloor_t" "$cfloor_rss" "$n" "$bytes" "$floor_rate" "$peer_rate" "$cfloor_cpu"
+    row "$size_label" "(a3) claims floor on dxlint's record reader" "$dfloor_t" "$dfloor_rss" "$n" "$bytes" "$floor_rate" "$peer_rate" "$dfloor_cpu"
     row "$size_label" "(b) dxlint, 1 thread" "$one_t" "$one_rss" "$n" "$bytes" "$floor_rate" "$peer_rate" "$one_cpu"
     if [ -n "$all_t" ]; then
         row "$size_label" "(b) dxlint, $NPROC threads" "$all_t" "$all_rss" "$n" "$bytes" "$floor_rate" "$peer_rate" "$all_cpu"
