@@ -30,7 +30,9 @@ use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
-use dxlint::claims::{Cell, CellLoc, Claim, ClaimType, CodeSystem, Diagnosis, DxRole, Sex};
+use dxlint::claims::{
+    Cell, CellLoc, Claim, ClaimType, CodeCell, CodeSystem, Diagnosis, DxRole, Sex,
+};
 use dxlint::codeset::code::CodeKey;
 use dxlint::codeset::registry::CodeSets;
 use dxlint::codeset::version::Version;
@@ -260,11 +262,7 @@ impl Probe {
                 .iter()
                 .enumerate()
                 .map(|(i, k)| Diagnosis {
-                    code: Cell {
-                        loc: loc(10 + i as u32),
-                        raw: k.dotted().into(),
-                        value: Ok(*k),
-                    },
+                    code: CodeCell::new(loc(10 + i as u32), &k.dotted()),
                     role: DxRole::Sequenced,
                     position: i as u16 + 1,
                     poa: None,

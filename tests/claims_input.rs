@@ -62,7 +62,7 @@ fn read(name: &str) -> Read_ {
 fn codes(c: &Claim) -> Vec<(String, DxRole, u16)> {
     c.diagnoses
         .iter()
-        .map(|d| (d.code.raw.to_string(), d.role, d.position))
+        .map(|d| (d.code.raw().into_owned(), d.role, d.position))
         .collect()
 }
 
@@ -498,7 +498,8 @@ fn crlf_bom_and_mixed_line_endings() {
     assert_eq!(three.line, 4);
     assert_eq!(at(&three.diagnoses[1].code.loc), (4, 18, 5, 3));
     assert_eq!(
-        three.diagnoses[1].code.raw, "E11.9",
+        three.diagnoses[1].code.raw(),
+        "E11.9",
         "no stray carriage return"
     );
 }
@@ -513,7 +514,7 @@ fn quoted_newline_then_bad_code_points_at_the_right_line_and_column() {
     let c = claim(&r, "1")[0];
     assert_eq!(c.line, 2);
     let bad = &c.diagnoses[1];
-    assert_eq!(bad.code.raw, "E11.9.9");
+    assert_eq!(bad.code.raw(), "E11.9.9");
     assert_eq!(
         bad.code.value,
         Err(CodeFormatError::MisplacedDot { offset: 5 })
@@ -604,9 +605,13 @@ fn code_spellings_normalise_and_keep_their_cells() {
     let c = &r.claims[0];
     let e119 = CodeKey::parse("E11.9").unwrap();
     for d in &c.diagnoses[..4] {
-        assert_eq!(d.code.value, Ok(e119), "{}", d.code.raw);
+        assert_eq!(d.code.value, Ok(e119), "{}", d.code.raw());
     }
-    let raws: Vec<_> = c.diagnoses.iter().map(|d| d.code.raw.as_str()).collect();
+    let raws: Vec<_> = c
+        .diagnoses
+        .iter()
+        .map(|d| d.code.raw().into_owned())
+        .collect();
     assert_eq!(
         raws,
         ["E11.9", "e119", "E11.9", "E119", "s72.001a", "E1.19"]

@@ -10,7 +10,7 @@
 use std::sync::Arc;
 
 use super::claim::{
-    Cell, CellLoc, CellText, Claim, ClaimType, CodeSystem, Diagnosis, DxRole, FileId, Sex,
+    Cell, CellLoc, CellText, Claim, ClaimType, CodeCell, CodeSystem, Diagnosis, DxRole, FileId, Sex,
 };
 use super::columns::{DxColumn, DxSeries, Mapping};
 use super::members::Members;
@@ -238,20 +238,12 @@ impl<V: RecordView + ?Sized> RowCtx<'_, V> {
             (version, cl) => self.dx_system(version, cl)?,
         };
         out.push(Diagnosis {
-            code: Cell {
-                loc: self.loc(col.code),
-                raw: CellText::default(),
-                value: parse_code(text),
-            },
+            code: CodeCell::new(self.loc(col.code), text),
             role,
             position,
             poa,
             code_system,
         });
-        // Written in place, as `put` explains.
-        if let Some(dx) = out.last_mut() {
-            dx.code.raw.push_str(text);
-        }
         Ok(())
     }
 

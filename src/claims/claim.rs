@@ -1,8 +1,11 @@
 //! The claim as the engine sees it: typed values, each with the exact cell it
 //! came from, so every finding can point at its row and column.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::sync::Arc;
+
+use super::values::parse_code;
 
 use crate::codeset::code::{CodeFormatError, CodeKey};
 use crate::date::{Date, DateError};
@@ -113,12 +116,69 @@ pub enum AgeError {
     OutOfRange,
 }
 
+/// A diagnosis code cell: its place, its text and the code it reads as.
+///
+/// Nearly every cell spells its code plainly (`E11.9`, `S42325B`: capital
+/// letters and digits, at most a dot after the category), and then the text
+/// is the code itself: it is not copied but spelled again when asked for
+/// ([`CodeCell::raw`]). Only other cells keep their text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CodeCell {
+    pub loc: CellLoc,
+    /// The parsed key, or why the text is not shaped like a code.
+    pub value: Result<CodeKey, CodeFormatError>,
+    /// The cell's text, unquoted and trimmed of spaces, unless it is a
+    /// plain spelling of `value`.
+    written: Option<CellText>,
+    /// A plain spelling has a dot after the category.
+    dotted: bool,
+}
+
+impl CodeCell {
+    /// The cell of `text` at `loc` (text unquoted, trimmed of spaces).
+    pub fn new(loc: CellLoc, text: &str) -> CodeCell {
+        match CodeKey::parse_plain_spelling(text) {
+            Some((key, dotted)) => CodeCell {
+                loc,
+                value: Ok(key),
+                written: None,
+                dotted,
+            },
+            None => CodeCell {
+                loc,
+                value: parse_code(text),
+                written: Some(text.into()),
+                dotted: false,
+            },
+        }
+    }
+
+    /// The cell's text as written (unquoted, trimmed of spaces).
+    pub fn raw(&self) -> Cow<'_, str> {
+        match (&self.written, self.value) {
+            (Some(text), _) => Cow::Borrowed(text.as_str()),
+            (None, Ok(key)) if self.dotted => {
+                let s = key.as_str();
+                Cow::Owned(format!("{}.{}", &s[..3], &s[3..]))
+            }
+            (None, Ok(key)) => Cow::Owned(key.as_str().to_string()),
+            // Not made: a cell without text is a plain spelling of a key.
+            (None, Err(_)) => Cow::Borrowed(""),
+        }
+    }
+
+    /// The text when the cell is not a plain spelling of a code: the cells
+    /// that can hold padding, look-alike characters or malformed codes.
+    pub fn written(&self) -> Option<&str> {
+        self.written.as_deref()
+    }
+}
+
 /// One diagnosis on a claim.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Diagnosis {
-    /// The code cell: parsed key, or why the text is not shaped like a code.
-    /// Empty cells are not diagnoses (see [`Claim::gaps`]).
-    pub code: Cell<Result<CodeKey, CodeFormatError>>,
+    /// The code cell. Empty cells are not diagnoses (see [`Claim::gaps`]).
+    pub code: CodeCell,
     pub role: DxRole,
     /// 1-based position among the sequenced diagnoses (1 = principal or
     /// first-listed); 0 for admitting, reason-for-visit and external-cause columns.
@@ -289,11 +349,7 @@ mod tests {
             field: 0,
         };
         let dx = Diagnosis {
-            code: Cell {
-                loc,
-                raw: "E11.9".into(),
-                value: CodeKey::parse("E11.9"),
-            },
+            code: CodeCell::new(loc, "E11.9"),
             role: DxRole::Sequenced,
             position: 1,
             poa: None,
@@ -313,5 +369,40 @@ mod tests {
             .extend(std::iter::repeat_n(dx, REUSED_CAPACITY + 1));
         big.recycle();
         assert_eq!(Claim::boxed(head(Vec::new())).diagnoses.capacity(), 0);
+    }
+
+    /// Plain spellings are not copied and read back exactly; every other
+    /// cell keeps its text.
+    #[test]
+    fn code_cells_give_back_their_text() {
+        let loc = CellLoc {
+            file: 0,
+            line: 2,
+            column: 1,
+            len: 0,
+            field: 0,
+        };
+        for (text, plain) in [
+            ("E11.9", true),
+            ("E119", true),
+            ("S42325B", true),
+            ("S42.325B", true),
+            ("E11.", true),
+            ("I10", true),
+            ("e11.9", false),
+            ("E1.19", false),
+            ("E11.9 ", false),
+            ("E11..9", false),
+            ("E11.9\u{200b}", false),
+            ("Е11.9", false),
+            ("250.00", false),
+            ("\u{200b}", false),
+            ("S42.325BX", false),
+        ] {
+            let cell = CodeCell::new(loc, text);
+            assert_eq!(cell.raw(), text, "{text:?}");
+            assert_eq!(cell.written().is_none(), plain, "{text:?}");
+            assert_eq!(cell.value, parse_code(text), "{text:?}");
+        }
     }
 }

@@ -37,7 +37,8 @@ pub mod values;
 mod wide;
 
 pub use claim::{
-    AgeError, Cell, CellLoc, CellText, Claim, ClaimType, CodeSystem, Diagnosis, DxRole, FileId, Sex,
+    AgeError, Cell, CellLoc, CellText, Claim, ClaimType, CodeCell, CodeSystem, Diagnosis, DxRole,
+    FileId, Sex,
 };
 pub use columns::{ColumnMap, DxColumn, DxSeries, Layout, Mapping};
 pub use error::InputError;

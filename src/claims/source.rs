@@ -15,7 +15,7 @@ use std::io::Read;
 use std::sync::Arc;
 
 use super::build::{RowCtx, is_icd9};
-use super::claim::{Cell, Claim, ClaimType, CodeSystem, Diagnosis, DxRole, FileId};
+use super::claim::{Cell, Claim, ClaimType, CodeCell, CodeSystem, Diagnosis, DxRole, FileId};
 use super::columns::{ColumnMap, Layout, Mapping, looks_like_data};
 use super::error::InputError;
 use super::events::{Event, FileStats, MalformedRow};
@@ -28,8 +28,7 @@ use super::rows::{
 };
 use super::staged::{CopiedColumns, Item, RowBatch, RowBuilder, Tally};
 use super::values::{
-    CodeSystemKind, claim_type_from_file_name, code_system_from_text, code_system_kind, parse_code,
-    trim,
+    CodeSystemKind, claim_type_from_file_name, code_system_from_text, code_system_kind, trim,
 };
 use super::wide::{GENERATION, RecentIds, Seen, WideSeen};
 
@@ -590,11 +589,7 @@ impl<'m> ClaimReader<'m> {
             Some((loc, t)) if !t.is_empty() => (
                 loc,
                 Some(Diagnosis {
-                    code: Cell {
-                        loc,
-                        raw: t.into(),
-                        value: parse_code(t),
-                    },
+                    code: CodeCell::new(loc, t),
                     role: DxRole::Sequenced,
                     position: 0,
                     poa,

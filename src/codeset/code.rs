@@ -46,6 +46,14 @@ impl CodeKey {
         }
     }
 
+    /// The key of a plain spelling ([`CodeKey::parse_plain`]) and whether
+    /// it has a dot after the category: the text is then exactly the key's
+    /// characters, with that dot.
+    pub fn parse_plain_spelling(text: &str) -> Option<(CodeKey, bool)> {
+        let b = text.as_bytes();
+        Self::parse_plain(b).map(|key| (key, b.get(3) == Some(&b'.')))
+    }
+
     /// The shape almost every claim writes (`E11.9`, `S42325B`): upper-case
     /// letter first, upper-case letters and digits, at most a dot after the
     /// category, no padding. `None` for anything else, which

@@ -70,7 +70,7 @@ impl<'a> Emitter<'a> {
     pub fn diagnosis(&mut self, dx: &Diagnosis, message: impl Into<String>) -> &mut Diagnostic {
         let d = self.cell(dx.code.loc, message);
         d.code = Some(CodeRef {
-            raw: dx.code.raw.to_string(),
+            raw: dx.code.raw().into_owned(),
             canonical: dx.code.value.ok().map(|k| k.dotted()),
         });
         d

@@ -65,7 +65,7 @@ impl NativeRule for InvalidPoaIndicator {
                 .code
                 .value
                 .map(|k| k.dotted())
-                .unwrap_or_else(|_| dx.code.raw.trim().to_string());
+                .unwrap_or_else(|_| dx.code.raw().trim().to_string());
             out.cell(
                 poa.loc,
                 format!(

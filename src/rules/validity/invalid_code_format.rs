@@ -63,10 +63,10 @@ impl NativeRule for InvalidCodeFormat {
 
     fn check(&self, ctx: &ClaimContext<'_>, out: &mut Emitter<'_>) {
         for (dx, r) in ctx.diagnoses() {
-            if !r.icd10 {
+            // A plain spelling is a well-formed code in ASCII: nothing here.
+            let (true, Some(raw)) = (r.icd10, dx.code.written()) else {
                 continue;
-            }
-            let raw = dx.code.raw.as_str();
+            };
             match dx.code.value {
                 // Only non-ASCII characters the reader saw past can be
                 // left in the cell of a well-formed code: invisible padding.
@@ -115,7 +115,7 @@ const GENERIC_HINT: &str = "an ICD-10-CM code is a letter, two letters or digits
 /// A well-formed code with invisible characters around it: reported, and
 /// the code itself was checked by the other rules.
 fn padding(ctx: &ClaimContext<'_>, dx: &Diagnosis, key: CodeKey, out: &mut Emitter<'_>) {
-    let chars = invisible_chars(&dx.code.raw);
+    let chars = invisible_chars(&dx.code.raw());
     let title = ctx.edition.title(key).map(|t| t.into_owned());
     out.diagnosis(
         dx,
@@ -138,7 +138,8 @@ fn non_ascii(
     ch: char,
     out: &mut Emitter<'_>,
 ) {
-    let raw = dx.code.raw.as_str();
+    let raw = dx.code.raw();
+    let raw = raw.as_ref();
     let inner = trim_invisible(raw);
     let nth = inner.get(..offset).map_or(0, |s| s.chars().count()) + 1;
     let what = match ascii_lookalike(ch) {
