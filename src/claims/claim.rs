@@ -244,6 +244,25 @@ thread_local! {
 }
 
 impl Claim {
+    /// A claim from line `line` of file `file` with no cell read yet.
+    pub fn new(file: FileId, line: u64, claim_type: ClaimType) -> Claim {
+        Claim {
+            file,
+            id: None,
+            line,
+            claim_type,
+            code_type: None,
+            service_date: None,
+            through_date: None,
+            birth_date: None,
+            age: None,
+            sex: None,
+            diagnoses: Vec::new(),
+            gaps: Vec::new(),
+            source_lines: Vec::new(),
+        }
+    }
+
     /// `head` in a box, reusing this thread's recycled claim (its box and
     /// the capacity of its lists) when there is one ([`Claim::recycle`]).
     pub(crate) fn boxed(mut head: Claim) -> Box<Claim> {
@@ -327,19 +346,8 @@ mod tests {
     #[test]
     fn recycled_claims_come_back_empty() {
         let head = |diagnoses: Vec<Diagnosis>| Claim {
-            file: 0,
-            id: None,
-            line: 2,
-            claim_type: ClaimType::Professional,
-            code_type: None,
-            service_date: None,
-            through_date: None,
-            birth_date: None,
-            age: None,
-            sex: None,
             diagnoses,
-            gaps: Vec::new(),
-            source_lines: Vec::new(),
+            ..Claim::new(0, 2, ClaimType::Professional)
         };
         let loc = CellLoc {
             file: 0,

@@ -870,6 +870,16 @@ mod tests {
         }
     }
 
+    /// Pseudo-random numbers below `n` (xorshift), the same on every run.
+    fn numbers(mut seed: u64) -> impl FnMut(u64) -> u64 {
+        move |n| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        }
+    }
+
     type Row = Vec<(String, u64, u32, u32)>;
 
     fn read_all(data: &[u8], chunk: usize) -> (u8, Vec<(Row, Option<RecordProblem>)>) {
@@ -1012,13 +1022,7 @@ mod tests {
     /// reported (line, column, length) points at exactly its raw text.
     #[test]
     fn random_records_round_trip_with_exact_spans() {
-        let mut seed: u64 = 0x1234_5678_9abc_def1;
-        let mut next = move |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut next = numbers(0x1234_5678_9abc_def1);
         let pieces = [
             "a", "B20", " ", "\"", "\n", "\r\n", "\r", ",", "|", "é", "x.y",
         ];
@@ -1149,13 +1153,7 @@ mod tests {
     /// quotes, records over the length limit and input cut at any point.
     #[test]
     fn plain_records_read_as_csv_core_reads_them() {
-        let mut seed: u64 = 0x0dd5_eed5_1234_5677;
-        let mut next = move |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut next = numbers(0x0dd5_eed5_1234_5677);
         // Pieces longer than the reader's first buffers make it grow them,
         // and let go of a skipped record's fields on the way.
         let long = vec![b'x'; 3 * INITIAL_OUT];
