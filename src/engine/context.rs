@@ -3,8 +3,6 @@
 
 use std::cell::RefCell;
 
-use smallvec::SmallVec;
-
 use crate::claims::{Claim, CodeSystem, Diagnosis, DxRole};
 use crate::codeset::code::CodeKey;
 use crate::codeset::mce::MceFlags;
@@ -42,14 +40,18 @@ impl Resolved {
 
 thread_local! {
     static FACTS: RefCell<FactsTable> = RefCell::new(FactsTable::default());
+    /// The `resolved` list of the last claim checked on this thread, for
+    /// the next one: a context built around an inline list was copied
+    /// twice on its way out of `new` (about 800 bytes each time).
+    static SPARE: RefCell<Vec<Resolved>> = const { RefCell::new(Vec::new()) };
 }
 
 /// One claim under evaluation.
 pub struct ClaimContext<'a> {
     pub claim: &'a Claim,
     pub edition: Edition<'a>,
-    /// Parallel to `claim.diagnoses` (inline for most claims).
-    pub resolved: SmallVec<[Resolved; 16]>,
+    /// Parallel to `claim.diagnoses`.
+    pub resolved: Vec<Resolved>,
     /// The usable service date, if any.
     pub service_date: Option<Date>,
     /// The patient's age in whole years on the service date, when known.
@@ -62,28 +64,25 @@ impl<'a> ClaimContext<'a> {
     /// The claim resolved against `edition`, with the gate words this
     /// thread knows for engine `engine` ([`Gates::engine`](crate::engine::gate::Gates::engine)).
     pub fn new(claim: &'a Claim, edition: Edition<'a>, engine: u64) -> ClaimContext<'a> {
-        let resolved = FACTS.with(|memo| {
+        let mut resolved = SPARE.with(|s| std::mem::take(&mut *s.borrow_mut()));
+        FACTS.with(|memo| {
             let mut table = memo.borrow_mut();
             table.serve_engine(engine);
             let mut table = table.edition(&edition);
-            claim
-                .diagnoses
-                .iter()
-                .map(|dx| {
-                    let icd10 = dx.code_system != CodeSystem::Icd9Cm;
-                    let key = dx.code.value.ok();
-                    let facts = key.filter(|_| icd10).map(|k| table.get(k));
-                    Resolved {
-                        key,
-                        standing: facts.map(|f| f.standing),
-                        icd10,
-                        mce: facts.and_then(|f| f.mce),
-                        slot: facts.map(|f| f.slot),
-                        gate: facts.map_or(0, |f| f.gate),
-                        words: facts.map_or([0; CodeWord::COUNT], |f| f.words),
-                    }
-                })
-                .collect()
+            resolved.extend(claim.diagnoses.iter().map(|dx| {
+                let icd10 = dx.code_system != CodeSystem::Icd9Cm;
+                let key = dx.code.value.ok();
+                let facts = key.filter(|_| icd10).map(|k| table.get(k));
+                Resolved {
+                    key,
+                    standing: facts.map(|f| f.standing),
+                    icd10,
+                    mce: facts.and_then(|f| f.mce),
+                    slot: facts.map(|f| f.slot),
+                    gate: facts.map_or(0, |f| f.gate),
+                    words: facts.map_or([0; CodeWord::COUNT], |f| f.words),
+                }
+            }));
         });
         let service_date = claim.service_date.as_ref().and_then(|c| c.value.ok());
         let age = patient_age(claim, service_date);
@@ -154,6 +153,21 @@ impl<'a> ClaimContext<'a> {
             .map(|(dx, k, _)| (dx, k))
     }
 }
+
+impl Drop for ClaimContext<'_> {
+    /// Hands the `resolved` list to the next claim on this thread (kept
+    /// unless one huge claim grew it).
+    fn drop(&mut self) {
+        if self.resolved.capacity() <= REUSED_CAPACITY {
+            let mut list = std::mem::take(&mut self.resolved);
+            list.clear();
+            SPARE.with(|s| *s.borrow_mut() = list);
+        }
+    }
+}
+
+/// Lists longer than this are not kept for the next claim.
+const REUSED_CAPACITY: usize = 64;
 
 /// Age on the service date: from the birth date when both dates are good,
 /// else the age column.
