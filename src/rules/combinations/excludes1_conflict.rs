@@ -307,21 +307,25 @@ impl NativeRule for Excludes1Conflict {
         let mut all = Blocks::default();
         let mut shared = Blocks::default();
         for (dx, key, r) in ctx.codes() {
-            if matches!(dx.role, DxRole::Sequenced | DxRole::ExternalCause)
-                && !coded.iter().any(|c| c.key == key)
-            {
-                let block = Blocks::index(key);
-                if all.has(block) {
-                    shared.insert(key);
-                }
-                all.insert(key);
-                coded.push(Coded {
-                    dx,
-                    key,
-                    word: r.word(CodeWord::Excludes1),
-                    block,
-                });
+            if !matches!(dx.role, DxRole::Sequenced | DxRole::ExternalCause) {
+                continue;
             }
+            // A repeat shares its prefix with an earlier code: only then
+            // are the earlier codes compared.
+            let block = Blocks::index(key);
+            if all.has(block) {
+                if coded.iter().any(|c| c.key == key) {
+                    continue;
+                }
+                shared.insert(key);
+            }
+            all.insert(key);
+            coded.push(Coded {
+                dx,
+                key,
+                word: r.word(CodeWord::Excludes1),
+                block,
+            });
         }
         if coded.len() < 2 {
             return;
