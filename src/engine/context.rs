@@ -33,6 +33,7 @@ pub struct Resolved {
 }
 
 impl Resolved {
+    /// A rule's number for the code ([`CodeWord`]); 0 when not known yet.
     pub fn word(&self, word: CodeWord) -> u32 {
         self.words[word as usize]
     }
