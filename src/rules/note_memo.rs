@@ -13,6 +13,7 @@ use std::rc::Rc;
 use crate::codeset::code::CodeKey;
 use crate::codeset::version::{Entry, NoteGroup, NoteKind, Version};
 use crate::engine::memo::{Memo, release_key};
+use crate::rules::blocks::Blocks;
 use crate::rules::combinations::excludes1_conflict::{CodeExclusions, GroupExclusions};
 use crate::rules::sequencing::code_first::Instruction;
 
@@ -154,6 +155,30 @@ impl<G, L> DerivedNotes<G, L> {
 pub(crate) struct NoteMemo {
     pub exclusions: DerivedNotes<GroupExclusions, CodeExclusions>,
     pub instructions: DerivedNotes<Instruction, Vec<Rc<Instruction>>>,
+    /// The prefixes each Excludes1 list names, by the list's word: read
+    /// from one small table, they let `excludes1-conflict` pass over a
+    /// list without touching it (each list is a cache miss of its own).
+    exclusion_blocks: Vec<Option<Blocks>>,
+}
+
+impl NoteMemo {
+    /// The prefixes of the Excludes1 list a code's `word` names, when
+    /// known ([`NoteMemo::keep_exclusion_blocks`]).
+    pub fn exclusion_blocks(&self, word: u32) -> Option<Blocks> {
+        let n = (word as usize).checked_sub(2)?;
+        self.exclusion_blocks.get(n).copied().flatten()
+    }
+
+    /// Notes the prefixes of the list that `word` names.
+    pub fn keep_exclusion_blocks(&mut self, word: u32, blocks: Blocks) {
+        let Some(n) = (word as usize).checked_sub(2) else {
+            return;
+        };
+        if self.exclusion_blocks.len() <= n {
+            self.exclusion_blocks.resize(n + 1, None);
+        }
+        self.exclusion_blocks[n] = Some(blocks);
+    }
 }
 
 thread_local! {
@@ -261,5 +286,22 @@ mod tests {
         let e1165 = memo.for_code(0, derive("E11.65"), |w| shared = w).unwrap();
         assert_eq!(shared, filed[0]);
         assert!(Rc::ptr_eq(&e1165, &e11));
+    }
+
+    /// The prefix table answers only for lists whose prefixes were kept.
+    #[test]
+    fn exclusion_prefixes_are_kept_by_list_word() {
+        let mut memo = NoteMemo::default();
+        let mut blocks = Blocks::default();
+        blocks.insert(CodeKey::parse("E10").unwrap());
+        assert_eq!(memo.exclusion_blocks(0), None);
+        assert_eq!(memo.exclusion_blocks(1), None);
+        assert_eq!(memo.exclusion_blocks(7), None);
+        memo.keep_exclusion_blocks(0, blocks);
+        memo.keep_exclusion_blocks(1, blocks);
+        assert_eq!(memo.exclusion_blocks(2), None, "words 0 and 1 name no list");
+        memo.keep_exclusion_blocks(7, blocks);
+        assert_eq!(memo.exclusion_blocks(7), Some(blocks));
+        assert_eq!(memo.exclusion_blocks(6), None);
     }
 }

@@ -267,11 +267,15 @@ fn code_exclusions(
     word: u32,
 ) -> Option<Rc<CodeExclusions>> {
     let version = ed.version();
-    memo.exclusions.for_code(
+    let list = memo.exclusions.for_code(
         word,
         |m| exclusions(m, version, key),
         |w| ClaimContext::keep_code_word(ed, key, CodeWord::Excludes1, w),
-    )
+    );
+    if let Some(ex) = &list {
+        memo.keep_exclusion_blocks(word, ex.blocks);
+    }
+    list
 }
 
 impl NativeRule for Excludes1Conflict {
@@ -333,12 +337,19 @@ impl NativeRule for Excludes1Conflict {
         // A note that names only codes near its own (E11's "type 1
         // diabetes (E10.-)") is passed over unless another code of the
         // claim is near them too.
+        // The prefixes come from a table by list number, so that a list
+        // that names nothing near the claim's codes is not read at all.
         let notes: SmallVec<[Option<Rc<CodeExclusions>>; 16]> = with_note_memo(|memo| {
             coded
                 .iter()
                 .map(|c| {
-                    code_exclusions(memo, ed, c.key, c.word)
-                        .filter(|ex| ex.blocks.intersects_other(&all, &shared, c.key))
+                    let near = |b: &Blocks| b.intersects_other(&all, &shared, c.key);
+                    if let Some(blocks) = memo.exclusion_blocks(c.word)
+                        && !near(&blocks)
+                    {
+                        return None;
+                    }
+                    code_exclusions(memo, ed, c.key, c.word).filter(|ex| near(&ex.blocks))
                 })
                 .collect()
         });
