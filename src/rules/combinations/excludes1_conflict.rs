@@ -267,15 +267,11 @@ fn code_exclusions(
     word: u32,
 ) -> Option<Rc<CodeExclusions>> {
     let version = ed.version();
-    let list = memo.exclusions.for_code(
+    memo.exclusions.for_code(
         word,
         |m| exclusions(m, version, key),
         |w| ClaimContext::keep_code_word(ed, key, CodeWord::Excludes1, w),
-    );
-    if let Some(ex) = &list {
-        memo.keep_exclusion_blocks(word, ex.blocks);
-    }
-    list
+    )
 }
 
 impl NativeRule for Excludes1Conflict {
@@ -344,12 +340,15 @@ impl NativeRule for Excludes1Conflict {
                 .iter()
                 .map(|c| {
                     let near = |b: &Blocks| b.intersects_other(&all, &shared, c.key);
-                    if let Some(blocks) = memo.exclusion_blocks(c.word)
-                        && !near(&blocks)
-                    {
+                    let known = memo.exclusion_blocks(c.word);
+                    if known.is_some_and(|b| !near(&b)) {
                         return None;
                     }
-                    code_exclusions(memo, ed, c.key, c.word).filter(|ex| near(&ex.blocks))
+                    let ex = code_exclusions(memo, ed, c.key, c.word)?;
+                    if known.is_none() {
+                        memo.keep_exclusion_blocks(c.word, ex.blocks);
+                    }
+                    near(&ex.blocks).then_some(ex)
                 })
                 .collect()
         });
