@@ -76,7 +76,7 @@ const COMPUTED: Word = 1 << 31;
 pub struct Gates {
     /// Parallel to the engine's active rules.
     bits: Vec<Word>,
-    /// Distinguishes engines in the per-thread memo.
+    /// Distinguishes engines in the thread's facts table ([`Gates::engine`]).
     engine: u64,
     /// False with `DXLINT_RULE_GATES=off` (every rule sees every claim, to
     /// compare) or when no active rule is gated: claims skip the memo.

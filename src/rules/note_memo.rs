@@ -118,15 +118,12 @@ impl<G, L> DerivedNotes<G, L> {
         derive: impl FnOnce(&mut Self) -> Option<(u32, Rc<L>)>,
         keep: impl FnOnce(u32),
     ) -> Option<Rc<L>> {
-        match word {
-            0 => {
-                let made = derive(self);
-                keep(made.as_ref().map_or(1, |(n, _)| n + 2));
-                made.map(|(_, list)| list)
-            }
-            1 => None,
-            n => self.made.get(n as usize - 2).cloned(),
+        if word == 0 {
+            let made = derive(self);
+            keep(made.as_ref().map_or(1, |(n, _)| n + 2));
+            return made.map(|(_, list)| list);
         }
+        self.made.get(list_number(word)?).cloned()
     }
 
     /// Adds the groups of use written on `code` ([`Entry::for_each_own_note_group`]).
@@ -151,6 +148,12 @@ impl<G, L> DerivedNotes<G, L> {
     }
 }
 
+/// The list a code's word names ([`DerivedNotes::for_code`]): none for 0
+/// (not derived yet) and 1 (no list).
+fn list_number(word: u32) -> Option<usize> {
+    (word as usize).checked_sub(2)
+}
+
 #[derive(Default)]
 pub(crate) struct NoteMemo {
     pub exclusions: DerivedNotes<GroupExclusions, CodeExclusions>,
@@ -165,13 +168,15 @@ impl NoteMemo {
     /// The prefixes of the Excludes1 list a code's `word` names, when
     /// known ([`NoteMemo::keep_exclusion_blocks`]).
     pub fn exclusion_blocks(&self, word: u32) -> Option<Blocks> {
-        let n = (word as usize).checked_sub(2)?;
-        self.exclusion_blocks.get(n).copied().flatten()
+        self.exclusion_blocks
+            .get(list_number(word)?)
+            .copied()
+            .flatten()
     }
 
     /// Notes the prefixes of the list that `word` names.
     pub fn keep_exclusion_blocks(&mut self, word: u32, blocks: Blocks) {
-        let Some(n) = (word as usize).checked_sub(2) else {
+        let Some(n) = list_number(word) else {
             return;
         };
         if self.exclusion_blocks.len() <= n {

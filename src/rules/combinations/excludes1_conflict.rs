@@ -81,7 +81,6 @@ declare_rule! {
     }
 }
 
-/// One Excludes1 note, with the codes it names.
 /// A code of the claim under check.
 struct Coded<'c> {
     dx: &'c Diagnosis,
@@ -92,6 +91,7 @@ struct Coded<'c> {
     block: usize,
 }
 
+/// One Excludes1 note, with the codes it names.
 #[derive(Debug)]
 struct Exclusion {
     /// Where it is written: `E11`, `section G60-G65`, `chapter 15`.
@@ -185,7 +185,6 @@ impl CodeExclusions {
     }
 }
 
-/// The Excludes1 notes of one group that name codes.
 /// The Excludes1 note of `owner` (its exclusions `ex`) that names `other`.
 /// Inlined: it runs for every pair of a claim's codes, and a call costs
 /// more than the prefix test that settles most pairs.
@@ -201,6 +200,7 @@ fn naming<'e>(
         .and_then(|ex| ex.find(ed, owner.key, other.key))
 }
 
+/// The Excludes1 notes of one group that name codes.
 fn group_exclusions(version: &Version, group: &NoteGroup<'_>) -> Option<GroupExclusions> {
     let mut list: Vec<Exclusion> = Vec::new();
     // A note that ends in a colon and names no code heads the notes after
@@ -332,9 +332,8 @@ impl NativeRule for Excludes1Conflict {
         }
         // A note that names only codes near its own (E11's "type 1
         // diabetes (E10.-)") is passed over unless another code of the
-        // claim is near them too.
-        // The prefixes come from a table by list number, so that a list
-        // that names nothing near the claim's codes is not read at all.
+        // claim is near them too. The prefixes come from a table by list
+        // number, so that such a list is not read at all.
         let notes: SmallVec<[Option<Rc<CodeExclusions>>; 16]> = with_note_memo(|memo| {
             coded
                 .iter()
