@@ -70,6 +70,8 @@ impl<'a> ClaimContext<'a> {
             let mut table = memo.borrow_mut();
             table.serve_engine(engine);
             let mut table = table.edition(&edition);
+            let keys = claim.diagnoses.iter().filter_map(|dx| dx.code.value.ok());
+            std::hint::black_box(table.touch(keys));
             resolved.extend(claim.diagnoses.iter().map(|dx| {
                 let icd10 = dx.code_system != CodeSystem::Icd9Cm;
                 let key = dx.code.value.ok();

@@ -21,10 +21,96 @@ use crate::codeset::version::Version;
 /// or note group).
 pub type Memo<V> = HashMap<(u64, u64), V, BuildHasherDefault<KeyHasher>>;
 
-/// A map from a packed code to its packed facts and gate word, side by
-/// side: the engine reads both for every diagnosis, and one probe finds
-/// them in one cache line.
-type PackedMap = HashMap<u64, Packed, BuildHasherDefault<KeyHasher>>;
+/// A map from a packed code ([`CodeKey::to_u64`], never 0) to its packed
+/// facts, gate word and numbers, side by side in one bucket: the engine
+/// reads them for every diagnosis, and the codes of a claims file are too
+/// many for the processor's nearer caches, so each probe is a cache miss.
+/// Open addressing with linear probing and no control bytes keeps that to
+/// one miss, and lets [`PackedMap::touch`] start a claim's probes together.
+#[derive(Default)]
+struct PackedMap {
+    /// A power of two long (or empty); key 0 marks a free bucket.
+    buckets: Vec<(u64, Packed)>,
+    len: usize,
+}
+
+impl PackedMap {
+    /// The bucket where the search for `key` starts: the high bits of a
+    /// multiplicative hash, which every bit of the key reaches.
+    fn home(&self, key: u64) -> usize {
+        let bits = self.buckets.len().trailing_zeros();
+        let h = (key ^ key >> 29).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (h >> (64 - bits)) as usize
+    }
+
+    /// The bucket holding `key`, or the free bucket where it would go.
+    fn find(&self, key: u64) -> usize {
+        let mask = self.buckets.len() - 1;
+        let mut i = self.home(key);
+        loop {
+            let k = self.buckets[i].0;
+            if k == key || k == 0 {
+                return i;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn get(&self, key: u64) -> Option<&Packed> {
+        if self.buckets.is_empty() {
+            return None;
+        }
+        let (k, p) = &self.buckets[self.find(key)];
+        (*k == key).then_some(p)
+    }
+
+    fn get_mut(&mut self, key: u64) -> Option<&mut Packed> {
+        if self.buckets.is_empty() {
+            return None;
+        }
+        let i = self.find(key);
+        let (k, p) = &mut self.buckets[i];
+        (*k == key).then_some(p)
+    }
+
+    /// Reads the first bucket `key` would probe, for its cache line: a
+    /// claim's codes are touched one after another before any is looked up,
+    /// so that their misses overlap instead of following one another.
+    fn touch(&self, key: u64) -> u64 {
+        self.buckets.get(self.home(key)).map_or(0, |b| b.0)
+    }
+
+    /// Files `key`, which the map does not hold.
+    fn insert(&mut self, key: u64, packed: Packed) {
+        // At most three quarters full: linear probes stay short and mostly
+        // within the line they start in.
+        if (self.len + 1) * 4 > self.buckets.len() * 3 {
+            let old = std::mem::take(&mut self.buckets);
+            let size = (old.len() * 2).max(1 << 10);
+            self.buckets = vec![(0, Packed::EMPTY); size];
+            for (k, p) in old.into_iter().filter(|(k, _)| *k != 0) {
+                let i = self.find(k);
+                self.buckets[i] = (k, p);
+            }
+        }
+        let i = self.find(key);
+        self.buckets[i] = (key, packed);
+        self.len += 1;
+    }
+
+    /// Forgets every code and keeps the buckets.
+    fn clear(&mut self) {
+        self.buckets.fill((0, Packed::EMPTY));
+        self.len = 0;
+    }
+
+    fn values_mut(&mut self) -> impl Iterator<Item = &mut Packed> {
+        self.buckets
+            .iter_mut()
+            .filter(|(k, _)| *k != 0)
+            .map(|(_, p)| p)
+    }
+}
 
 #[derive(Clone, Copy)]
 struct Packed {
@@ -34,6 +120,14 @@ struct Packed {
     /// The rules' numbers, in 16 bits to keep an entry at 16 bytes (24
     /// with its key); a larger number is not kept (0), only derived again.
     words: [u16; CodeWord::COUNT],
+}
+
+impl Packed {
+    const EMPTY: Packed = Packed {
+        facts: 0,
+        gate: 0,
+        words: [0; CodeWord::COUNT],
+    };
 }
 
 /// Numbers that rules keep with a code's facts, so that resolving a
@@ -214,17 +308,25 @@ impl EditionFacts<'_, '_> {
     /// The facts of `key` on the edition, looked up in the code sets the
     /// first time this thread sees the pair.
     pub fn get(&mut self, key: CodeKey) -> CodeFacts {
-        let packed = match self.table.editions[self.at].1.get(&key.to_u64()) {
+        let packed = match self.table.editions[self.at].1.get(key.to_u64()) {
             Some(&packed) => packed,
             None => self.derive(key),
         };
         self.table.unpack(packed)
     }
 
+    /// Starts bringing the facts of `keys` into the cache (see
+    /// [`PackedMap::touch`]); returns a value only to be passed to
+    /// [`std::hint::black_box`], so that the reads are made.
+    pub fn touch(&self, keys: impl Iterator<Item = CodeKey>) -> u64 {
+        let map = &self.table.editions[self.at].1;
+        keys.fold(0, |acc, k| acc ^ map.touch(k.to_u64()))
+    }
+
     /// Files the gate word of `key` for the table's engine, when the table
     /// still holds the code, and returns the code's [`CodeWord`]s.
     pub fn set_gate(&mut self, key: CodeKey, gate: u32) -> Option<[u32; CodeWord::COUNT]> {
-        let p = self.table.editions[self.at].1.get_mut(&key.to_u64())?;
+        let p = self.table.editions[self.at].1.get_mut(key.to_u64())?;
         p.gate = gate;
         Some(p.words.map(u32::from))
     }
@@ -232,7 +334,7 @@ impl EditionFacts<'_, '_> {
     /// Files a rule's number for `key` ([`CodeWord`]), when the table still
     /// holds the code.
     pub fn set_word(&mut self, key: CodeKey, word: CodeWord, value: u32) {
-        if let Some(p) = self.table.editions[self.at].1.get_mut(&key.to_u64()) {
+        if let Some(p) = self.table.editions[self.at].1.get_mut(key.to_u64()) {
             p.words[word as usize] = u16::try_from(value).unwrap_or(0);
         }
     }
@@ -332,6 +434,68 @@ mod tests {
         buckets.sort_unstable();
         buckets.dedup();
         assert!(buckets.len() > 500, "{} of 1024 buckets", buckets.len());
+        // The facts table picks them by the high bits of its own hash.
+        let map = PackedMap {
+            buckets: vec![(0, Packed::EMPTY); 1024],
+            len: 0,
+        };
+        let mut homes: Vec<usize> = keys.iter().map(|&k| map.home(k)).collect();
+        homes.sort_unstable();
+        homes.dedup();
+        assert!(homes.len() > 500, "{} of 1024 buckets", homes.len());
+    }
+
+    /// The open-addressing map answers as a hash map does, through growth,
+    /// long probe runs and clearing.
+    #[test]
+    fn packed_map_answers_as_a_hash_map_does() {
+        let packed = |n: u64| Packed {
+            facts: n,
+            gate: n as u32 ^ 0xABCD,
+            words: [n as u16, 7],
+        };
+        let mut map = PackedMap::default();
+        let mut truth: HashMap<u64, u64> = HashMap::new();
+        assert!(map.get(5).is_none());
+        assert_eq!(map.touch(5), 0);
+        // Real codes (sharing their first characters) and keys built to
+        // collide in their home bucket.
+        let v = Version::embedded().last().unwrap();
+        let codes = v.entries().map(|e| e.key().to_u64()).take(5000);
+        let crowd = (1..=3000u64).map(|i| i << 40 | 0x4D);
+        for (n, k) in codes.chain(crowd).enumerate() {
+            if truth.insert(k, n as u64).is_none() {
+                map.insert(k, packed(n as u64));
+            }
+            assert!(map.len * 4 <= map.buckets.len() * 3);
+        }
+        assert_eq!(map.len, truth.len());
+        for (&k, &n) in &truth {
+            let p = map.get(k).unwrap();
+            assert_eq!(
+                (p.facts, p.gate, p.words),
+                (n, n as u32 ^ 0xABCD, [n as u16, 7])
+            );
+        }
+        for (&k, _) in truth.iter().take(100) {
+            assert!(map.get(k ^ 1 << 60).is_none());
+        }
+        for p in map.values_mut() {
+            p.gate = 1;
+        }
+        assert_eq!(map.values_mut().count(), truth.len());
+        let k = *truth.keys().next().unwrap();
+        map.get_mut(k).unwrap().words = [9, 9];
+        assert_eq!(
+            (map.get(k).unwrap().gate, map.get(k).unwrap().words),
+            (1, [9, 9])
+        );
+        let size = map.buckets.len();
+        map.clear();
+        assert_eq!((map.len, map.buckets.len()), (0, size));
+        assert!(truth.keys().all(|&k| map.get(k).is_none()));
+        map.insert(k, packed(3));
+        assert_eq!(map.get(k).unwrap().facts, 3);
     }
 
     #[test]
