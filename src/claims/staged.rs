@@ -241,8 +241,9 @@ impl RowBatch {
         });
         for &c in &cols.columns {
             let (start, end) = rec.range(c).unwrap_or((0, 0));
-            if !self.text.is_char_boundary(base + start) || !self.text.is_char_boundary(base + end)
-            {
+            // Asked of the record, not of the copy: bytes just copied are
+            // still on their way to the cache, and reading one back stalls.
+            if !text.is_char_boundary(start) || !text.is_char_boundary(end) {
                 self.text.truncate(base);
                 self.cells.truncate(cells_mark);
                 self.spans.truncate(spans_mark);
