@@ -7,7 +7,8 @@
 //!
 //! Version blob (`DXCS`): fixed-size entry records in tabular order, an
 //! open-addressing hash table from [`CodeKey::to_u64`](super::code::CodeKey::to_u64)
-//! to record index, note tables, chapters, sections, 7th-character
+//! to record index (each slot with a second hash of its key, so that a probe
+//! reads only the record it wants), note tables, chapters, sections, 7th-character
 //! definitions. Its text lives in a separate string table (length-prefixed
 //! UTF-8) that several version blobs may share.
 //!
@@ -19,7 +20,7 @@
 pub const VERSION_MAGIC: [u8; 4] = *b"DXCS";
 pub const TIMELINE_MAGIC: [u8; 4] = *b"DXTL";
 /// Bumped whenever the layout changes.
-pub const FORMAT: u16 = 1;
+pub const FORMAT: u16 = 2;
 
 /// Marks an absent string or index in a `u32` field.
 pub const NONE_U32: u32 = u32::MAX;
@@ -123,6 +124,16 @@ pub mod timeline_section {
 pub const TIMELINE_CODE_LEN: usize = 16;
 /// One period: start and end (packed dates), flags (`u32` each).
 pub const PERIOD_LEN: usize = 12;
+
+/// Bytes per hash table slot: the record index plus one (`u32`, 0 for a
+/// free slot), then the key's [`hash_tag`] (`u32`).
+pub const HASH_SLOT_LEN: usize = 8;
+
+/// A second hash of `key`, kept in its slot: a probe compares tags and
+/// reads a record (a cache miss of its own) only when they agree.
+pub fn hash_tag(key: u64) -> u32 {
+    (key.wrapping_mul(0xD6E8_FEB8_6659_FD93) >> 32) as u32
+}
 
 /// The hash table slot where probing for `key` starts: Fibonacci hashing,
 /// fixed so that the writer and the reader agree across builds.

@@ -106,18 +106,23 @@ fn assemble(magic: [u8; 4], header: &[u8], sections: &[Vec<u8>]) -> Result<Vec<u
     Ok(out)
 }
 
-fn hash_table(keys: impl ExactSizeIterator<Item = u64>) -> (u8, Vec<u8>) {
+pub(crate) fn hash_table(keys: impl ExactSizeIterator<Item = u64>) -> (u8, Vec<u8>) {
     let bits = f::hash_bits_for(keys.len());
     let size = 1usize << bits;
-    let mut slots = vec![0u32; size];
+    let mut slots = vec![(0u32, 0u32); size];
     for (i, key) in keys.enumerate() {
         let mut slot = f::home_slot(key, bits);
-        while slots[slot] != 0 {
+        while slots[slot].0 != 0 {
             slot = (slot + 1) & (size - 1);
         }
-        slots[slot] = i as u32 + 1;
+        slots[slot] = (i as u32 + 1, f::hash_tag(key));
     }
-    (bits, slots.iter().flat_map(|s| s.to_le_bytes()).collect())
+    let bytes = slots
+        .iter()
+        .flat_map(|&(index, tag)| [index.to_le_bytes(), tag.to_le_bytes()])
+        .flatten()
+        .collect();
+    (bits, bytes)
 }
 
 fn pairs(notes: &[NoteData]) -> impl Iterator<Item = (NoteKind, &str)> {

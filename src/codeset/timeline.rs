@@ -82,7 +82,7 @@ impl Timeline {
             && blob.section(timeline_section::CODES).len()
                 == code_count as usize * TIMELINE_CODE_LEN
             && blob.section(timeline_section::PERIODS).len() == period_count as usize * PERIOD_LEN
-            && blob.section(timeline_section::HASH).len() == 4usize << hash_bits;
+            && blob.section(timeline_section::HASH).len() == f::HASH_SLOT_LEN << hash_bits;
         if !ok {
             return Err("timeline blob sections have inconsistent sizes".into());
         }
