@@ -8,11 +8,12 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::rc::Rc;
 
 use crate::codeset::code::CodeKey;
 use crate::codeset::version::{Entry, NoteGroup, NoteKind, Version};
-use crate::engine::memo::{Memo, release_key};
+use crate::engine::memo::{KeyHasher, Memo, release_key};
 use crate::rules::blocks::Blocks;
 use crate::rules::combinations::excludes1_conflict::{CodeExclusions, GroupExclusions};
 use crate::rules::sequencing::code_first::Instruction;
@@ -30,10 +31,20 @@ pub(crate) struct DerivedNotes<G, L> {
     /// chapter's), by release and category: the long part of every walk,
     /// taken once per category.
     categories: Memo<Rc<Inherited<G>>>,
-    /// By release and the groups' numbers: the list's number in `made`.
-    lists: HashMap<(u64, Box<[u32]>), u32>,
+    /// By [`list_key`] (the release and the groups' numbers): the list's
+    /// number in `made`.
+    lists: HashMap<Box<[u32]>, u32, BuildHasherDefault<KeyHasher>>,
     /// Every list made, by number.
     made: Vec<Rc<L>>,
+    /// The groups found for the code at hand, reused from code to code.
+    found: Inherited<G>,
+}
+
+/// Starts the key of a list in `out`: the release, in two numbers; the
+/// groups' numbers follow.
+fn list_key(version: &Version, out: &mut Vec<u32>) {
+    let id = version.id();
+    out.extend([id as u32, (id >> 32) as u32]);
 }
 
 /// Groups of use, with their numbers, nearest first.
@@ -42,13 +53,23 @@ struct Inherited<G> {
     parts: Vec<Rc<G>>,
 }
 
+impl<G> Default for Inherited<G> {
+    fn default() -> Self {
+        Inherited {
+            ids: Vec::new(),
+            parts: Vec::new(),
+        }
+    }
+}
+
 impl<G, L> Default for DerivedNotes<G, L> {
     fn default() -> Self {
         DerivedNotes {
             groups: Memo::default(),
             categories: Memo::default(),
-            lists: HashMap::new(),
+            lists: HashMap::default(),
             made: Vec::new(),
+            found: Inherited::default(),
         }
     }
 }
@@ -68,10 +89,10 @@ impl<G, L> DerivedNotes<G, L> {
         combine: impl FnOnce(Vec<Rc<G>>) -> L,
     ) -> Option<(u32, Rc<L>)> {
         let entry = version.get(key)?;
-        let mut found = Inherited {
-            ids: Vec::new(),
-            parts: Vec::new(),
-        };
+        let mut found = std::mem::take(&mut self.found);
+        found.ids.clear();
+        found.parts.clear();
+        list_key(version, &mut found.ids);
         for code in std::iter::once(entry).chain(entry.ancestors()) {
             if code.parent().is_some() {
                 self.own_groups(version, code, kind, &parse, &mut found);
@@ -81,10 +102,7 @@ impl<G, L> DerivedNotes<G, L> {
             let top = match self.categories.get(&at) {
                 Some(top) => Rc::clone(top),
                 None => {
-                    let mut top = Inherited {
-                        ids: Vec::new(),
-                        parts: Vec::new(),
-                    };
+                    let mut top = Inherited::default();
                     self.own_groups(version, code, kind, &parse, &mut top);
                     let top = Rc::new(top);
                     self.categories.insert(at, Rc::clone(&top));
@@ -94,18 +112,19 @@ impl<G, L> DerivedNotes<G, L> {
             found.ids.extend_from_slice(&top.ids);
             found.parts.extend(top.parts.iter().cloned());
         }
-        if found.parts.is_empty() {
-            return None;
-        }
-        let made = &mut self.made;
-        let n = *self
-            .lists
-            .entry((version.id(), found.ids.into_boxed_slice()))
-            .or_insert_with(|| {
-                made.push(Rc::new(combine(found.parts)));
-                (made.len() - 1) as u32
-            });
-        Some((n, Rc::clone(&self.made[n as usize])))
+        let n = if found.parts.is_empty() {
+            None
+        } else if let Some(&n) = self.lists.get(&found.ids[..]) {
+            Some(n)
+        } else {
+            let n = self.made.len() as u32;
+            self.made.push(Rc::new(combine(found.parts.clone())));
+            self.lists.insert(found.ids.as_slice().into(), n);
+            Some(n)
+        };
+        found.parts.clear();
+        self.found = found;
+        n.map(|n| (n, Rc::clone(&self.made[n as usize])))
     }
 
     /// The list of a code whose [`CodeWord`](crate::engine::memo::CodeWord)
