@@ -9,6 +9,8 @@
 
 use std::hash::{BuildHasherDefault, Hasher};
 
+use crate::codeset::fast_hash::for_each_word;
+
 const K0: u64 = 0xa076_1d64_78bd_642f;
 const K1: u64 = 0xe703_7ed1_a0b4_28db;
 const K2: u64 = 0x8ebc_6af0_9c88_c6e3;
@@ -37,18 +39,7 @@ impl FieldHasher {
     #[inline]
     pub fn write_field(&mut self, bytes: &[u8]) {
         let mut h = self.state;
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(chunk);
-            h = fold_mul(h ^ u64::from_le_bytes(w), K1);
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            h = fold_mul(h ^ u64::from_le_bytes(w), K1);
-        }
+        for_each_word(bytes, |w| h = fold_mul(h ^ w, K1));
         self.state = fold_mul(h ^ (bytes.len() as u64), K2);
     }
 

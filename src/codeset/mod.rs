@@ -29,7 +29,7 @@ mod embedded;
 mod entry;
 mod error;
 mod expand;
-mod fast_hash;
+pub(crate) mod fast_hash;
 mod load;
 pub mod poa;
 pub mod timeline;

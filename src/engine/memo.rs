@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::codeset::code::CodeKey;
+use crate::codeset::fast_hash::for_each_word;
 use crate::codeset::mce::MceFlags;
 use crate::codeset::registry::{Edition, Standing};
 use crate::codeset::version::Version;
@@ -167,18 +168,7 @@ impl Hasher for KeyHasher {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        let mut words = bytes.chunks_exact(8);
-        for w in &mut words {
-            let mut b = [0u8; 8];
-            b.copy_from_slice(w);
-            self.write_u64(u64::from_le_bytes(b));
-        }
-        let rest = words.remainder();
-        if !rest.is_empty() {
-            let mut b = [0u8; 8];
-            b[..rest.len()].copy_from_slice(rest);
-            self.write_u64(u64::from_le_bytes(b));
-        }
+        for_each_word(bytes, |w| self.write_u64(w));
     }
 
     fn write_u64(&mut self, v: u64) {
