@@ -457,12 +457,10 @@ mod tests {
         let mut truth: HashMap<u64, u64> = HashMap::new();
         assert!(map.get(5).is_none());
         assert_eq!(map.touch(5), 0);
-        // Real codes (sharing their first characters) and keys built to
-        // collide in their home bucket.
+        // Real codes, which share their first characters.
         let v = Version::embedded().last().unwrap();
-        let codes = v.entries().map(|e| e.key().to_u64()).take(5000);
-        let crowd = (1..=3000u64).map(|i| i << 40 | 0x4D);
-        for (n, k) in codes.chain(crowd).enumerate() {
+        let codes = v.entries().map(|e| e.key().to_u64()).take(8000);
+        for (n, k) in codes.enumerate() {
             if truth.insert(k, n as u64).is_none() {
                 map.insert(k, packed(n as u64));
             }
@@ -495,6 +493,33 @@ mod tests {
         assert!(truth.keys().all(|&k| map.get(k).is_none()));
         map.insert(k, packed(3));
         assert_eq!(map.get(k).unwrap().facts, 3);
+    }
+
+    /// Keys with one home bucket, the last one, line up after it and wrap
+    /// round to the first; a key that is not there is searched for past
+    /// all of them.
+    #[test]
+    fn colliding_keys_probe_past_each_other_and_wrap_around() {
+        let mut map = PackedMap::default();
+        map.insert(1, Packed::EMPTY);
+        let size = map.buckets.len();
+        let last: Vec<u64> = (2..)
+            .filter(|&k| map.home(k) == size - 1)
+            .take(41)
+            .collect();
+        for (n, &k) in last[..40].iter().enumerate() {
+            let p = Packed {
+                facts: n as u64,
+                ..Packed::EMPTY
+            };
+            map.insert(k, p);
+        }
+        assert_eq!(map.buckets.len(), size, "no growth");
+        for (n, &k) in last[..40].iter().enumerate() {
+            assert_eq!(map.get(k).map(|p| p.facts), Some(n as u64));
+        }
+        assert!(map.get(last[40]).is_none());
+        assert!(map.get(1).is_some());
     }
 
     #[test]
