@@ -152,8 +152,9 @@ pub fn release_key(version: &Version, n: u64) -> (u64, u64) {
     (version.id(), n)
 }
 
-/// A multiply-rotate hasher for keys that are already well spread integers
-/// (a packed code and a small release number). Not for untrusted input.
+/// A multiply-rotate hasher for the memos' keys: integers (a packed code, a
+/// release or edition number) and short runs of them (note group numbers).
+/// Not for untrusted input.
 #[derive(Default, Clone, Copy)]
 pub struct KeyHasher(u64);
 
