@@ -27,40 +27,28 @@ pub(crate) type InstructionList = Rc<Vec<Rc<Instruction>>>;
 pub(crate) struct DerivedNotes<G, L> {
     /// By release and group; `None`: the group holds nothing of use.
     groups: Memo<Option<Rc<G>>>,
-    /// The groups a category passes on (its own, its sections' and its
-    /// chapter's), by release and category: the long part of every walk,
-    /// taken once per category.
-    categories: Memo<Rc<Inherited<G>>>,
+    /// The numbers of the groups of use a category passes on (its own, its
+    /// sections' and its chapter's), by release and category: the long
+    /// part of every walk, taken once per category.
+    categories: Memo<Box<[u32]>>,
     /// By [`list_key`] (the release and the groups' numbers): the list's
     /// number in `made`.
     lists: HashMap<Box<[u32]>, u32, BuildHasherDefault<KeyHasher>>,
     /// Every list made, by number.
     made: Vec<Rc<L>>,
-    /// The groups found for the code at hand, reused from code to code.
-    found: Inherited<G>,
+    /// The key of the code at hand's list ([`list_key`]), reused from code
+    /// to code.
+    found: Vec<u32>,
 }
 
-/// Starts the key of a list in `out`: the release, in two numbers; the
-/// groups' numbers follow.
+/// Starts the key of a list in `out`: the release, in [`LIST_KEY_LEN`]
+/// numbers; the groups' numbers, nearest first, follow.
 fn list_key(version: &Version, out: &mut Vec<u32>) {
     let id = version.id();
     out.extend([id as u32, (id >> 32) as u32]);
 }
 
-/// Groups of use, with their numbers, nearest first.
-struct Inherited<G> {
-    ids: Vec<u32>,
-    parts: Vec<Rc<G>>,
-}
-
-impl<G> Default for Inherited<G> {
-    fn default() -> Self {
-        Inherited {
-            ids: Vec::new(),
-            parts: Vec::new(),
-        }
-    }
-}
+const LIST_KEY_LEN: usize = 2;
 
 impl<G, L> Default for DerivedNotes<G, L> {
     fn default() -> Self {
@@ -69,7 +57,7 @@ impl<G, L> Default for DerivedNotes<G, L> {
             categories: Memo::default(),
             lists: HashMap::default(),
             made: Vec::new(),
-            found: Inherited::default(),
+            found: Vec::new(),
         }
     }
 }
@@ -89,40 +77,41 @@ impl<G, L> DerivedNotes<G, L> {
         combine: impl FnOnce(Vec<Rc<G>>) -> L,
     ) -> Option<(u32, Rc<L>)> {
         let entry = version.get(key)?;
+        // The walk gathers group numbers only: most codes inherit a list
+        // already made, and its parts (each an allocation of its own, so a
+        // cache miss to count a reference) are gathered only for a new one.
         let mut found = std::mem::take(&mut self.found);
-        found.ids.clear();
-        found.parts.clear();
-        list_key(version, &mut found.ids);
+        found.clear();
+        list_key(version, &mut found);
         for code in std::iter::once(entry).chain(entry.ancestors()) {
             if code.parent().is_some() {
                 self.own_groups(version, code, kind, &parse, &mut found);
                 continue;
             }
             let at = release_key(version, code.index() as u64);
-            let top = match self.categories.get(&at) {
-                Some(top) => Rc::clone(top),
-                None => {
-                    let mut top = Inherited::default();
-                    self.own_groups(version, code, kind, &parse, &mut top);
-                    let top = Rc::new(top);
-                    self.categories.insert(at, Rc::clone(&top));
-                    top
-                }
-            };
-            found.ids.extend_from_slice(&top.ids);
-            found.parts.extend(top.parts.iter().cloned());
+            if !self.categories.contains_key(&at) {
+                let mut top = Vec::new();
+                self.own_groups(version, code, kind, &parse, &mut top);
+                self.categories.insert(at, top.into());
+            }
+            found.extend_from_slice(&self.categories[&at]);
         }
-        let n = if found.parts.is_empty() {
+        let n = if found.len() == LIST_KEY_LEN {
             None
-        } else if let Some(&n) = self.lists.get(&found.ids[..]) {
+        } else if let Some(&n) = self.lists.get(&found[..]) {
             Some(n)
         } else {
+            let parts = found[LIST_KEY_LEN..]
+                .iter()
+                .filter_map(|&id| self.groups.get(&release_key(version, u64::from(id))))
+                .flatten()
+                .cloned()
+                .collect();
             let n = self.made.len() as u32;
-            self.made.push(Rc::new(combine(found.parts.clone())));
-            self.lists.insert(found.ids.as_slice().into(), n);
+            self.made.push(Rc::new(combine(parts)));
+            self.lists.insert(found.as_slice().into(), n);
             Some(n)
         };
-        found.parts.clear();
         self.found = found;
         n.map(|n| (n, Rc::clone(&self.made[n as usize])))
     }
@@ -152,16 +141,15 @@ impl<G, L> DerivedNotes<G, L> {
         code: Entry<'_>,
         kind: NoteKind,
         parse: &impl Fn(&NoteGroup<'_>) -> Option<G>,
-        out: &mut Inherited<G>,
+        out: &mut Vec<u32>,
     ) {
         code.for_each_own_note_group(kind, |group| {
             let parsed = self
                 .groups
                 .entry(release_key(version, u64::from(group.id())))
                 .or_insert_with(|| parse(&group).map(Rc::new));
-            if let Some(part) = parsed {
-                out.ids.push(group.id());
-                out.parts.push(Rc::clone(part));
+            if parsed.is_some() {
+                out.push(group.id());
             }
         });
     }
