@@ -209,7 +209,8 @@ impl RowBatch {
     }
 
     /// Copies the current record's claim cells; `None` (and nothing kept)
-    /// when the record is not UTF-8 or holds a NUL byte.
+    /// when the record is not UTF-8, holds a NUL byte, or has a cell that
+    /// is not (the delimiter cut a character).
     pub(crate) fn copy_row<R: Read>(
         &mut self,
         rec: &RecordReader<R>,
@@ -219,10 +220,22 @@ impl RowBatch {
         let n = rec.len();
         let all = rec.fields_run(0, n.checked_sub(1)?)?;
         // One check for the whole record; cells are cut at field ends, so
-        // each is text when the record is (checked again below).
+        // each is text when the record is.
         let text = std::str::from_utf8(all)
             .ok()
             .filter(|_| memchr::memchr(0, all).is_none())?;
+        // Fields are cut where the delimiter stands, so in UTF-8 text they
+        // start and end on character boundaries unless the delimiter is a
+        // byte above 127 (which UTF-8 text only holds inside a character).
+        let range = |c: usize| rec.range(c).unwrap_or((0, 0));
+        if !rec.delimiter().is_ascii()
+            && !cols.columns.iter().all(|&c| {
+                let (start, end) = range(c);
+                text.is_char_boundary(start) && text.is_char_boundary(end)
+            })
+        {
+            return None;
+        }
         let base = self.text.len();
         if base + text.len() > u32::MAX as usize {
             return None;
@@ -239,24 +252,21 @@ impl RowBatch {
                 && l.len as usize == last_len
                 && l.column as usize == all.len() - last_len + 1
         });
-        for &c in &cols.columns {
-            let (start, end) = rec.range(c).unwrap_or((0, 0));
-            // Asked of the record, not of the copy: bytes just copied are
-            // still on their way to the cache, and reading one back stalls.
-            if !text.is_char_boundary(start) || !text.is_char_boundary(end) {
-                self.text.truncate(base);
-                self.cells.truncate(cells_mark);
-                self.spans.truncate(spans_mark);
-                return None;
+        // One `extend` of known length: pushing cell by cell stored the
+        // list's length back at every cell.
+        let at = base as u32;
+        self.cells.extend(cols.columns.iter().map(|&c| {
+            let (start, end) = range(c);
+            CellCopy {
+                start: at + start as u32,
+                end: at + end as u32,
             }
-            if !plain {
+        }));
+        if !plain {
+            self.spans.extend(cols.columns.iter().map(|&c| {
                 let l = rec.loc(c).unwrap_or_else(|| rec.row_loc());
-                self.spans.push((l.line, l.column, l.len));
-            }
-            self.cells.push(CellCopy {
-                start: (base + start) as u32,
-                end: (base + end) as u32,
-            });
+                (l.line, l.column, l.len)
+            }));
         }
         self.file = rec.file();
         let first_line = self.lines.len() as u32;
@@ -512,5 +522,51 @@ impl WideTally {
             claims_split: read.claims_split + t.claims_split,
             rows_code_type_other: read.rows_code_type_other + t.rows_code_type_other,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn columns(n: usize) -> CopiedColumns {
+        CopiedColumns {
+            columns: (0..n).collect(),
+            slot: (0..n as u32).collect(),
+        }
+    }
+
+    /// Cells come back as the record had them; a delimiter above 127 that
+    /// cuts a character leaves the row to the reading thread (`None`).
+    #[test]
+    fn rows_are_copied_cell_by_cell_unless_the_delimiter_cuts_a_character() {
+        let text: &[u8] = b"id,dx1,dx2\n7, E11.9 ,I10\n";
+        let mut rec = RecordReader::new(text, 0, Some(b',')).unwrap();
+        assert!(rec.next_record().unwrap());
+        assert!(rec.next_record().unwrap());
+        let mut batch = RowBatch::new();
+        let cols = columns(3);
+        let row = batch.copy_row(&rec, &cols, false).unwrap();
+        let copy = CopiedRecord {
+            batch: &batch,
+            cols: &cols,
+            row: batch.rows[row as usize],
+        };
+        let cells: Vec<_> = (0..3).map(|i| copy.field_text(i)).collect();
+        assert_eq!(cells, [Some(Ok("7")), Some(Ok("E11.9")), Some(Ok("I10"))]);
+        assert_eq!(
+            copy.loc(1).map(|l| (l.line, l.column, l.len)),
+            Some((2, 3, 7))
+        );
+
+        // "x§y" split at the second byte of "§" (0xC2 0xA7).
+        let text = "h1\u{a7}h2\nx\u{a7}y\n".as_bytes();
+        let mut rec = RecordReader::new(text, 0, Some(0xA7)).unwrap();
+        assert!(rec.next_record().unwrap());
+        assert!(rec.next_record().unwrap());
+        assert_eq!(rec.len(), 2);
+        let mut batch = RowBatch::new();
+        assert_eq!(batch.copy_row(&rec, &columns(2), false), None);
+        assert!(batch.text.is_empty() && batch.cells.is_empty());
     }
 }
