@@ -28,6 +28,7 @@ use super::events::{Event, FileStats, MalformedRow};
 use super::hash::IdentityBuild;
 use super::members::Members;
 use super::reader::RecordReader;
+use super::values::trim_text;
 use super::wide::Seen;
 
 /// What building a claim reads of a record: a live [`RecordReader`] or a
@@ -317,7 +318,7 @@ impl RecordView for CopiedRecord<'_> {
     fn field_text(&self, i: usize) -> Option<Result<&str, usize>> {
         let c = self.cell(i)?;
         let text = self.batch.text.get(c.start as usize..c.end as usize)?;
-        Some(Ok(text.trim_matches([' ', '\t'])))
+        Some(Ok(trim_text(text)))
     }
 
     fn loc(&self, i: usize) -> Option<CellLoc> {

@@ -12,6 +12,19 @@ pub const MAX_AGE: u16 = 124;
 
 /// Trims the padding exports put around values (spaces, tabs).
 pub fn trim(bytes: &[u8]) -> &[u8] {
+    let (start, end) = unpadded(bytes);
+    bytes.get(start..end).unwrap_or_default()
+}
+
+/// [`trim`] for text. (Only spaces and tabs are cut, so what is left
+/// starts and ends on character boundaries.)
+pub fn trim_text(text: &str) -> &str {
+    let (start, end) = unpadded(text.as_bytes());
+    text.get(start..end).unwrap_or_default()
+}
+
+/// Where `bytes` start and end without the spaces and tabs around them.
+fn unpadded(bytes: &[u8]) -> (usize, usize) {
     let start = bytes
         .iter()
         .position(|b| !matches!(b, b' ' | b'\t'))
@@ -20,7 +33,7 @@ pub fn trim(bytes: &[u8]) -> &[u8] {
         .iter()
         .rposition(|b| !matches!(b, b' ' | b'\t'))
         .map_or(start, |i| i + 1);
-    bytes.get(start..end).unwrap_or_default()
+    (start, end)
 }
 
 /// Letters and digits only, lower case (`ICD-10-CM` -> `icd10cm`), into `buf`.
@@ -198,6 +211,21 @@ pub fn poa_value(raw: &str) -> CellText {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn padding_is_spaces_and_tabs_only() {
+        for (text, want) in [
+            (" \tE11.9\t ", "E11.9"),
+            ("E11.9", "E11.9"),
+            ("  ", ""),
+            ("", ""),
+            ("\u{a0}E11.9 ", "\u{a0}E11.9"),
+            (" é \n", "é \n"),
+        ] {
+            assert_eq!(trim_text(text), want, "{text:?}");
+            assert_eq!(trim(text.as_bytes()), want.as_bytes(), "{text:?}");
+        }
+    }
 
     #[test]
     fn claim_types() {
