@@ -17,4 +17,5 @@ pub mod lookup;
 pub mod lsp;
 pub mod report;
 pub mod rules;
+pub mod tally;
 pub mod toml_error;

@@ -17,6 +17,7 @@ use crate::codeset::mce::MceFlags;
 use crate::codeset::timeline::Timeline;
 use crate::codeset::version::{Entry, Version};
 use crate::date::{Date, DateRange};
+use crate::tally::Sharded;
 
 /// Every code set known to a run.
 pub struct CodeSets {
@@ -24,21 +25,30 @@ pub struct CodeSets {
     /// embedded one of the same year).
     versions: Vec<VersionRef>,
     timeline: &'static Timeline,
+    /// What the claims were checked against.
+    usage: Sharded<Usage>,
+    /// Which categories hold a code of a release or the timeline, as asked
+    /// ([`CodeSets::has_category`]).
+    categories: Categories,
+}
+
+/// The first and last fiscal years counted in [`Usage`].
+const FIRST_YEAR: u16 = 2016;
+const LAST_YEAR: u16 = 2040;
+const YEARS: usize = (LAST_YEAR - FIRST_YEAR + 1) as usize;
+
+/// Claims counted by what they were checked against (every claim adds to
+/// one count, so the threads count in shards: [`Sharded`]).
+#[derive(Default)]
+struct Usage {
     /// Claims whose service date no release and no timeline covers.
     uncovered: AtomicU64,
     /// Claims with no usable service date (checked against the newest release).
     undated: AtomicU64,
     /// Claims checked per fiscal year and basis: `[year - FIRST_YEAR][basis]`,
     /// basis 0 = tabular release, 1 = MCE timeline.
-    usage: Vec<[AtomicU64; 2]>,
-    /// Which categories hold a code of a release or the timeline, as asked
-    /// ([`CodeSets::has_category`]).
-    categories: Categories,
+    by_year: [[AtomicU64; 2]; YEARS],
 }
-
-/// The first and last fiscal years counted in [`CodeSets::usage`].
-const FIRST_YEAR: u16 = 2016;
-const LAST_YEAR: u16 = 2040;
 
 enum VersionRef {
     Embedded(&'static Version),
@@ -100,11 +110,7 @@ impl CodeSets {
         CodeSets {
             versions,
             timeline: Timeline::embedded(),
-            uncovered: AtomicU64::new(0),
-            undated: AtomicU64::new(0),
-            usage: (FIRST_YEAR..=LAST_YEAR)
-                .map(|_| [AtomicU64::new(0), AtomicU64::new(0)])
-                .collect(),
+            usage: Sharded::default(),
             categories: Categories::default(),
         }
     }
@@ -124,6 +130,8 @@ impl CodeSets {
     fn count_use(&self, fiscal_year: u16, basis: usize) {
         if let Some(slot) = self
             .usage
+            .local()
+            .by_year
             .get(usize::from(fiscal_year.saturating_sub(FIRST_YEAR)))
         {
             slot[basis].fetch_add(1, Ordering::Relaxed);
@@ -134,9 +142,9 @@ impl CodeSets {
     /// `FY2026 (tabular XML, embedded): 1204 claims`.
     pub fn editions_used(&self) -> Vec<String> {
         let mut out = Vec::new();
-        for (i, slot) in self.usage.iter().enumerate() {
+        for i in 0..YEARS {
             let fy = FIRST_YEAR + i as u16;
-            let tabular = slot[0].load(Ordering::Relaxed);
+            let tabular = self.usage.total(|u| &u.by_year[i][0]);
             if tabular > 0 {
                 let label = self
                     .version_for_year(fy)
@@ -147,7 +155,7 @@ impl CodeSets {
                     if tabular == 1 { "" } else { "s" }
                 ));
             }
-            let timeline = slot[1].load(Ordering::Relaxed);
+            let timeline = self.usage.total(|u| &u.by_year[i][1]);
             if timeline > 0 {
                 out.push(format!(
                     "FY{fy} (CMS MCE v44 timeline; titles from FY{}): {timeline} claim{}",
@@ -188,7 +196,7 @@ impl CodeSets {
     /// The edition for a date of service (`None`: the claim has no usable date).
     pub fn edition(&self, date: Option<Date>) -> Edition<'_> {
         let Some(date) = date else {
-            self.undated.fetch_add(1, Ordering::Relaxed);
+            self.usage.local().undated.fetch_add(1, Ordering::Relaxed);
             return Edition {
                 sets: self,
                 version: self.newest(),
@@ -211,7 +219,7 @@ impl CodeSets {
                 basis: Basis::Timeline(date),
             };
         }
-        self.uncovered.fetch_add(1, Ordering::Relaxed);
+        self.usage.local().uncovered.fetch_add(1, Ordering::Relaxed);
         Edition {
             sets: self,
             version: self.newest(),
@@ -234,12 +242,12 @@ impl CodeSets {
 
     /// Claims so far whose service date no code set covers.
     pub fn uncovered_claims(&self) -> u64 {
-        self.uncovered.load(Ordering::Relaxed)
+        self.usage.total(|u| &u.uncovered)
     }
 
     /// Claims so far without a usable service date.
     pub fn undated_claims(&self) -> u64 {
-        self.undated.load(Ordering::Relaxed)
+        self.usage.total(|u| &u.undated)
     }
 
     /// The range of service dates some code set covers.
@@ -432,6 +440,49 @@ impl<'a> Edition<'a> {
                 self.version.get(key).is_some_and(|e| e.is_billable())
             }
             Basis::Timeline(date) => self.sets.timeline.flags_on(key, date).is_some(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tally::SHARDS;
+
+    /// Counts made on several threads add up, each in its own shard.
+    #[test]
+    fn claims_counted_on_any_thread_add_up() {
+        let sets = CodeSets::embedded();
+        let dates = [
+            Some(Date::ymd(2025, 3, 14)),
+            Some(Date::ymd(2025, 11, 2)),
+            Some(Date::ymd(2019, 6, 1)),
+            Some(Date::ymd(1990, 1, 1)),
+            None,
+        ];
+        std::thread::scope(|s| {
+            for _ in 0..SHARDS + 3 {
+                s.spawn(|| {
+                    for d in dates {
+                        sets.edition(d);
+                    }
+                });
+            }
+        });
+        let n = (SHARDS + 3) as u64;
+        assert_eq!((sets.uncovered_claims(), sets.undated_claims()), (n, n));
+        let used = sets.editions_used();
+        assert_eq!(used.len(), 3, "{used:?}");
+        assert!(
+            used[0].starts_with("FY2019 (CMS MCE v44 timeline"),
+            "{used:?}"
+        );
+        assert!(used[0].ends_with(&format!(": {n} claims")), "{used:?}");
+        for (u, fy) in used[1..].iter().zip(["FY2025", "FY2026"]) {
+            assert!(
+                u.starts_with(fy) && u.ends_with(&format!(": {n} claims")),
+                "{u}"
+            );
         }
     }
 }

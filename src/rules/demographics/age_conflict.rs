@@ -1,5 +1,3 @@
-use std::sync::atomic::{AtomicU64, Ordering};
-
 use crate::claims::{Diagnosis, DxRole};
 use crate::codeset::mce::MceFlags;
 use crate::date::Date;
@@ -10,6 +8,7 @@ use crate::engine::emit::Emitter;
 use crate::engine::gate::{CodeView, Gate};
 use crate::engine::rule::NativeRule;
 use crate::rules::describe::{date_is_covered, titled};
+use crate::tally::Count;
 
 declare_rule! {
     /// ## What it does
@@ -57,7 +56,7 @@ declare_rule! {
         enabled: true,
         summary: "A diagnosis limited to an age group on a patient outside it (MCE age edits)",
         source: "CMS Medicare Code Editor: age conflict edit",
-        state: { without_age: AtomicU64 },
+        state: { without_age: Count },
     }
 }
 
@@ -109,7 +108,7 @@ impl NativeRule for AgeConflict {
                 .codes()
                 .any(|(dx, _, r)| reported(dx) && r.mce.is_some_and(|f| f.intersects(AGE_FLAGS)));
             if limited {
-                self.without_age.fetch_add(1, Ordering::Relaxed);
+                self.without_age.add_one();
             }
             return;
         };
@@ -144,7 +143,7 @@ impl NativeRule for AgeConflict {
     }
 
     fn notices(&self) -> Vec<String> {
-        let n = self.without_age.load(Ordering::Relaxed);
+        let n = self.without_age.get();
         if n == 0 {
             return Vec::new();
         }

@@ -1,11 +1,10 @@
-use std::sync::atomic::{AtomicU64, Ordering};
-
 use crate::declare_rule;
 use crate::engine::context::ClaimContext;
 use crate::engine::diagnostic::RuleMeta;
 use crate::engine::emit::Emitter;
 use crate::engine::rule::NativeRule;
 use crate::rules::poa::{has_poa, takes_poa, unchecked_notice};
+use crate::tally::Count;
 
 declare_rule! {
     /// ## What it does
@@ -44,7 +43,7 @@ declare_rule! {
         enabled: true,
         summary: "A blank POA indicator for a code that is not POA-exempt (needs --poa-exempt)",
         source: "CMS POA indicator reporting and POA-exempt code list; ICD-10-CM Official Guidelines Appendix I",
-        state: { unchecked: AtomicU64, blank_claims: AtomicU64 },
+        state: { unchecked: Count, blank_claims: Count },
     }
 }
 
@@ -58,7 +57,7 @@ impl NativeRule for MissingPoaIndicator {
             return;
         }
         let Some(exempt) = ctx.poa_exempt else {
-            self.unchecked.fetch_add(1, Ordering::Relaxed);
+            self.unchecked.add_one();
             return;
         };
         let reports_poa = ctx
@@ -67,7 +66,7 @@ impl NativeRule for MissingPoaIndicator {
             .iter()
             .any(|d| d.poa.as_ref().is_some_and(|p| !p.value.trim().is_empty()));
         if !reports_poa {
-            self.blank_claims.fetch_add(1, Ordering::Relaxed);
+            self.blank_claims.add_one();
             return;
         }
         for (dx, key, _) in ctx.codes() {
@@ -89,7 +88,7 @@ impl NativeRule for MissingPoaIndicator {
 
     fn notices(&self) -> Vec<String> {
         let mut out = unchecked_notice(&self.unchecked);
-        let n = self.blank_claims.load(Ordering::Relaxed);
+        let n = self.blank_claims.get();
         if n > 0 {
             out.push(format!(
                 "missing-poa-indicator: {n} inpatient claim{} had POA columns with no indicator at all and {} not checked (hospitals exempt from POA reporting and inpatient Part B claims leave them blank)",

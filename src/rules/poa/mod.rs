@@ -6,10 +6,9 @@ pub mod invalid_poa_indicator;
 pub mod missing_poa_indicator;
 pub mod poa_exempt_misuse;
 
-use std::sync::atomic::{AtomicU64, Ordering};
-
 use crate::claims::{ClaimType, Diagnosis, DxRole};
 use crate::engine::context::ClaimContext;
+use crate::tally::Count;
 
 /// The values CMS accepts: Y (present), N (not present), U (documentation
 /// insufficient), W (clinically undetermined), 1 (exempt; blank means the same).
@@ -32,8 +31,8 @@ pub fn takes_poa(dx: &Diagnosis) -> bool {
 
 /// Counts claims a list-based POA rule skipped because no list is loaded,
 /// and words the summary note (the same text for both rules, so it shows once).
-pub fn unchecked_notice(counter: &AtomicU64) -> Vec<String> {
-    let n = counter.load(Ordering::Relaxed);
+pub fn unchecked_notice(counter: &Count) -> Vec<String> {
+    let n = counter.get();
     if n == 0 {
         return Vec::new();
     }

@@ -1,11 +1,10 @@
-use std::sync::atomic::{AtomicU64, Ordering};
-
 use crate::declare_rule;
 use crate::engine::context::ClaimContext;
 use crate::engine::diagnostic::RuleMeta;
 use crate::engine::emit::Emitter;
 use crate::engine::rule::NativeRule;
 use crate::rules::poa::{REPORTED_VALUES, has_poa, takes_poa, unchecked_notice};
+use crate::tally::Count;
 
 declare_rule! {
     /// ## What it does
@@ -44,7 +43,7 @@ declare_rule! {
         enabled: true,
         summary: "A Y, N, U or W POA indicator on a POA-exempt code (needs --poa-exempt)",
         source: "CMS POA-exempt code list; ICD-10-CM Official Guidelines Appendix I",
-        state: { unchecked: AtomicU64 },
+        state: { unchecked: Count },
     }
 }
 
@@ -58,7 +57,7 @@ impl NativeRule for PoaExemptMisuse {
             return;
         }
         let Some(exempt) = ctx.poa_exempt else {
-            self.unchecked.fetch_add(1, Ordering::Relaxed);
+            self.unchecked.add_one();
             return;
         };
         for (dx, key, _) in ctx.codes() {
