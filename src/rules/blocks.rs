@@ -43,16 +43,22 @@ impl Blocks {
         self.0.iter().zip(&other.0).any(|(a, b)| a & b != 0)
     }
 
-    /// Does the set meet the prefixes of a claim's codes other than
-    /// `key`? `all` holds every code's prefix, `shared` those of two or
-    /// more codes: `key`'s own prefix counts only when another code has it.
-    pub fn intersects_other(&self, all: &Blocks, shared: &Blocks, key: CodeKey) -> bool {
+    /// The prefixes of a claim's codes other than `key`: `all` holds every
+    /// code's prefix, `shared` those of two or more codes, and `key`'s own
+    /// prefix stays only when another code has it.
+    pub fn others(all: &Blocks, shared: &Blocks, key: CodeKey) -> Blocks {
         let mut others = *all;
         if !shared.contains(key) {
             let i = Blocks::index(key);
             others.0[i / 64] &= !(1 << (i % 64));
         }
-        self.intersects(&others)
+        others
+    }
+
+    /// The set folded into one word (prefix `i` at bit `i % 64`): two sets
+    /// whose folds do not meet do not meet either.
+    pub fn folded(&self) -> u64 {
+        self.0.iter().fold(0, |f, w| f | w)
     }
 
     pub fn union(&mut self, other: &Blocks) {
@@ -80,18 +86,45 @@ mod tests {
             }
             all.insert(key(k));
         }
+        let others = |k: &str| Blocks::others(&all, &shared, key(k));
         let mut notes = Blocks::default();
         notes.insert(key("I10"));
         // I10's own prefix is no other code's.
-        assert!(!notes.intersects_other(&all, &shared, key("I10")));
-        assert!(notes.intersects_other(&all, &shared, key("E11.9")));
+        assert!(!notes.intersects(&others("I10")));
+        assert!(notes.intersects(&others("E11.9")));
         let mut e1 = Blocks::default();
         e1.insert(key("E10"));
         // E1 is held by E11.9 and E10.9: another code has it.
-        assert!(e1.intersects_other(&all, &shared, key("E11.9")));
+        assert!(e1.intersects(&others("E11.9")));
         let mut lone = Blocks::default();
         lone.insert(key("Z99"));
-        assert!(!lone.intersects_other(&all, &shared, key("E11.9")));
+        assert!(!lone.intersects(&others("E11.9")));
+    }
+
+    /// Folded sets that do not meet come from sets that do not meet;
+    /// folded sets that meet may come from sets that do not.
+    #[test]
+    fn folds_meet_whenever_the_sets_do() {
+        let codes = [
+            "A00", "B20", "C50.9", "E11.9", "I10", "M54.5", "S72.0", "Z99",
+        ];
+        for a in codes {
+            for b in codes {
+                let (mut x, mut y) = (Blocks::default(), Blocks::default());
+                x.insert(key(a));
+                y.insert(key(b));
+                if x.intersects(&y) {
+                    assert_ne!(x.folded() & y.folded(), 0, "{a} {b}");
+                }
+                assert_eq!(x.folded().count_ones(), 1);
+            }
+        }
+        // A00 (prefix 0) and G4 (prefix 64) fold onto the same bit.
+        let (mut x, mut y) = (Blocks::default(), Blocks::default());
+        x.insert(key("A00"));
+        y.insert(key("G40.9"));
+        assert!(!x.intersects(&y));
+        assert_ne!(x.folded() & y.folded(), 0);
     }
 
     #[test]

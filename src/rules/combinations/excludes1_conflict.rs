@@ -338,7 +338,16 @@ impl NativeRule for Excludes1Conflict {
             coded
                 .iter()
                 .map(|c| {
-                    let near = |b: &Blocks| b.intersects_other(&all, &shared, c.key);
+                    let others = Blocks::others(&all, &shared, c.key);
+                    // The folded prefixes settle most lists from a table of
+                    // words; the full set is read only when they meet.
+                    if memo
+                        .exclusion_fold(c.word)
+                        .is_some_and(|f| f & others.folded() == 0)
+                    {
+                        return None;
+                    }
+                    let near = |b: &Blocks| b.intersects(&others);
                     let known = memo.exclusion_blocks(c.word);
                     if known.is_some_and(|b| !near(&b)) {
                         return None;
