@@ -12,8 +12,11 @@ use std::hash::BuildHasherDefault;
 use std::rc::Rc;
 
 use crate::codeset::code::CodeKey;
+use crate::codeset::registry::Edition;
 use crate::codeset::version::{Entry, NoteGroup, NoteKind, Version};
-use crate::engine::memo::{KeyHasher, Memo, release_key};
+use crate::engine::context::ClaimContext;
+use crate::engine::gate::CodeView;
+use crate::engine::memo::{CodeWord, KeyHasher, Memo, release_key};
 use crate::rules::blocks::Blocks;
 use crate::rules::combinations::excludes1_conflict::{CodeExclusions, GroupExclusions};
 use crate::rules::sequencing::code_first::Instruction;
@@ -120,7 +123,7 @@ impl<G, L> DerivedNotes<G, L> {
     /// is `word`. A word of 0 (not derived on this thread) has `derive` make
     /// the list ([`DerivedNotes::list`]) and `keep` file the code's word:
     /// 1 for no list, the list's number + 2 otherwise.
-    pub fn for_code(
+    fn for_code(
         &mut self,
         word: u32,
         derive: impl FnOnce(&mut Self) -> Option<(u32, Rc<L>)>,
@@ -132,6 +135,43 @@ impl<G, L> DerivedNotes<G, L> {
             return made.map(|(_, list)| list);
         }
         self.made.get(list_number(word)?).cloned()
+    }
+
+    /// [`DerivedNotes::for_code`] for a code the gates ask about, the list
+    /// made by the rule's `derive` ([`DerivedNotes::list`] with its own
+    /// parsing): the code's `word` is read from `code` and, once made,
+    /// filed there and in the thread's facts table ([`CodeView::keep_word`]).
+    pub fn for_view(
+        &mut self,
+        code: &CodeView<'_>,
+        word: CodeWord,
+        derive: impl FnOnce(&mut Self, &Version, CodeKey) -> Option<(u32, Rc<L>)>,
+    ) -> Option<Rc<L>> {
+        self.for_code(
+            code.word(word),
+            |m| derive(m, code.edition.version(), code.key),
+            |w| code.keep_word(word, w),
+        )
+    }
+
+    /// [`DerivedNotes::for_code`] for `key` on a claim of `edition`, whose
+    /// `word` is `filed` ([`Resolved::word`]); a word made here is filed in
+    /// the thread's facts table ([`ClaimContext::keep_code_word`]).
+    ///
+    /// [`Resolved::word`]: crate::engine::context::Resolved::word
+    pub fn for_claim_code(
+        &mut self,
+        edition: &Edition<'_>,
+        key: CodeKey,
+        word: CodeWord,
+        filed: u32,
+        derive: impl FnOnce(&mut Self, &Version, CodeKey) -> Option<(u32, Rc<L>)>,
+    ) -> Option<Rc<L>> {
+        self.for_code(
+            filed,
+            |m| derive(m, edition.version(), key),
+            |w| ClaimContext::keep_code_word(edition, key, word, w),
+        )
     }
 
     /// Adds the groups of use written on `code` ([`Entry::for_each_own_note_group`]).

@@ -15,7 +15,7 @@ use crate::engine::memo::CodeWord;
 use crate::engine::rule::NativeRule;
 use crate::rules::blocks::Blocks;
 use crate::rules::describe::{date_is_covered, titled, with_lead};
-use crate::rules::note_memo::{DerivedNotes, NoteMemo, with_note_memo};
+use crate::rules::note_memo::{DerivedNotes, with_note_memo};
 use crate::rules::notes::{NoteRefs, content_words, parse_note, same_word};
 use crate::rules::sequencing::code_first::origin_label;
 
@@ -258,22 +258,6 @@ fn exclusions(
     )
 }
 
-/// [`exclusions`] of `key`, whose [`CodeWord::Excludes1`] is `word`:
-/// derived once per code and edition on the thread.
-fn code_exclusions(
-    memo: &mut NoteMemo,
-    ed: &Edition<'_>,
-    key: CodeKey,
-    word: u32,
-) -> Option<Rc<CodeExclusions>> {
-    let version = ed.version();
-    memo.exclusions.for_code(
-        word,
-        |m| exclusions(m, version, key),
-        |w| ClaimContext::keep_code_word(ed, key, CodeWord::Excludes1, w),
-    )
-}
-
 impl NativeRule for Excludes1Conflict {
     fn meta(&self) -> RuleMeta {
         Self::rule_meta()
@@ -285,11 +269,8 @@ impl NativeRule for Excludes1Conflict {
 
     fn concerns(&self, code: &CodeView<'_>) -> bool {
         with_note_memo(|memo| {
-            memo.exclusions.for_code(
-                code.word(CodeWord::Excludes1),
-                |m| exclusions(m, code.edition.version(), code.key),
-                |w| code.keep_word(CodeWord::Excludes1, w),
-            )
+            memo.exclusions
+                .for_view(code, CodeWord::Excludes1, exclusions)
         })
         .is_some()
     }
@@ -352,7 +333,13 @@ impl NativeRule for Excludes1Conflict {
                     if known.is_some_and(|b| !near(&b)) {
                         return None;
                     }
-                    let ex = code_exclusions(memo, ed, c.key, c.word)?;
+                    let ex = memo.exclusions.for_claim_code(
+                        ed,
+                        c.key,
+                        CodeWord::Excludes1,
+                        c.word,
+                        exclusions,
+                    )?;
                     if known.is_none() {
                         memo.keep_exclusion_blocks(c.word, ex.blocks);
                     }

@@ -34,14 +34,13 @@ use smallvec::SmallVec;
 
 use crate::claims::Diagnosis;
 use crate::codeset::code::CodeKey;
-use crate::codeset::registry::Edition;
 use crate::codeset::version::{InheritedNote, NoteKind, NoteOrigin, Version};
 use crate::engine::context::ClaimContext;
 use crate::engine::gate::CodeView;
 use crate::engine::memo::CodeWord;
 use crate::rules::blocks::Blocks;
 use crate::rules::describe::with_lead;
-use crate::rules::note_memo::{DerivedNotes, InstructionList, NoteMemo, with_note_memo};
+use crate::rules::note_memo::{DerivedNotes, InstructionList, with_note_memo};
 use crate::rules::notes::{NoteRefs, has_phrase, parse_note, words};
 
 /// How strongly an instruction asks for the underlying code.
@@ -239,31 +238,12 @@ fn instructions(
     )
 }
 
-/// [`instructions`] of `key`, whose [`CodeWord::CodeFirst`] is `word`:
-/// derived once per code and edition on the thread.
-fn code_instructions(
-    memo: &mut NoteMemo,
-    ed: &Edition<'_>,
-    key: CodeKey,
-    word: u32,
-) -> Option<InstructionList> {
-    let version = ed.version();
-    memo.instructions.for_code(
-        word,
-        |m| instructions(m, version, key),
-        |w| ClaimContext::keep_code_word(ed, key, CodeWord::CodeFirst, w),
-    )
-}
-
 /// Does the code have code-first instructions in its release? (The gate of
 /// the rules that read them.)
 pub fn has_instructions(code: &CodeView<'_>) -> bool {
     with_note_memo(|memo| {
-        memo.instructions.for_code(
-            code.word(CodeWord::CodeFirst),
-            |m| instructions(m, code.edition.version(), code.key),
-            |w| code.keep_word(CodeWord::CodeFirst, w),
-        )
+        memo.instructions
+            .for_view(code, CodeWord::CodeFirst, instructions)
     })
     .is_some()
 }
@@ -283,9 +263,13 @@ pub fn each_with_instructions<'c>(
             if !keep(dx) {
                 continue;
             }
-            if let Some(list) =
-                code_instructions(memo, &ctx.edition, key, r.word(CodeWord::CodeFirst))
-            {
+            if let Some(list) = memo.instructions.for_claim_code(
+                &ctx.edition,
+                key,
+                CodeWord::CodeFirst,
+                r.word(CodeWord::CodeFirst),
+                instructions,
+            ) {
                 found.push((dx, key, list));
             }
         }
