@@ -70,7 +70,7 @@ impl NativeRule for InvalidCodeFormat {
             match dx.code.value {
                 // Only non-ASCII characters the reader saw past can be
                 // left in the cell of a well-formed code: invisible padding.
-                Ok(key) if !raw.is_ascii() => padding(ctx, dx, key, out),
+                Ok(key) if !raw.is_ascii() => padding(ctx, dx, raw, key, out),
                 Ok(_) => {}
                 Err(CodeFormatError::Empty) if !raw.is_empty() => {
                     let chars = invisible_chars(raw);
@@ -82,7 +82,7 @@ impl NativeRule for InvalidCodeFormat {
                 }
                 Err(CodeFormatError::Empty) => {}
                 Err(CodeFormatError::BadCharacter { offset, ch }) if !ch.is_ascii() => {
-                    non_ascii(ctx, dx, offset, ch, out);
+                    non_ascii(ctx, dx, raw, offset, ch, out);
                 }
                 Err(err) => {
                     let hint = match err {
@@ -112,10 +112,11 @@ impl NativeRule for InvalidCodeFormat {
 
 const GENERIC_HINT: &str = "an ICD-10-CM code is a letter, two letters or digits, then up to four more (e.g. E11.9, S72.001A)";
 
-/// A well-formed code with invisible characters around it: reported, and
-/// the code itself was checked by the other rules.
-fn padding(ctx: &ClaimContext<'_>, dx: &Diagnosis, key: CodeKey, out: &mut Emitter<'_>) {
-    let chars = invisible_chars(&dx.code.raw());
+/// A well-formed code with invisible characters around it (the cell's
+/// text `raw`): reported, and the code itself was checked by the other
+/// rules.
+fn padding(ctx: &ClaimContext<'_>, dx: &Diagnosis, raw: &str, key: CodeKey, out: &mut Emitter<'_>) {
+    let chars = invisible_chars(raw);
     let title = ctx.edition.title(key).map(|t| t.into_owned());
     out.diagnosis(
         dx,
@@ -129,17 +130,16 @@ fn padding(ctx: &ClaimContext<'_>, dx: &Diagnosis, key: CodeKey, out: &mut Emitt
     .suggest(key, title);
 }
 
-/// A non-ASCII character in a code: name it, and suggest the code typed in
-/// ASCII when the cell reads as one.
+/// A non-ASCII character in a code (the cell's text `raw`): name it, and
+/// suggest the code typed in ASCII when the cell reads as one.
 fn non_ascii(
     ctx: &ClaimContext<'_>,
     dx: &Diagnosis,
+    raw: &str,
     offset: usize,
     ch: char,
     out: &mut Emitter<'_>,
 ) {
-    let raw = dx.code.raw();
-    let raw = raw.as_ref();
     let inner = trim_invisible(raw);
     let nth = inner.get(..offset).map_or(0, |s| s.chars().count()) + 1;
     let what = match ascii_lookalike(ch) {
