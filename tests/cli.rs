@@ -467,6 +467,40 @@ fn bad_rule_packs_point_into_the_toml() {
 }
 
 #[test]
+fn misspelt_message_placeholders_point_into_the_toml() {
+    let bad = common::PAYER_PACK.replace("({title})", "({titel})");
+    assert_ne!(bad, common::PAYER_PACK);
+    let dir = temp_dir_with(&[("typo.toml", &bad)]);
+    let pack = dir.path().join("typo.toml").display().to_string();
+    let r = run(&[
+        "check",
+        "--isolated",
+        "--rules",
+        &pack,
+        "fixtures/example/claims.csv",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("unknown placeholder `{titel}` in the message"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("the placeholders are {code}, {title}, {code_title}"),
+        "{}",
+        r.stderr
+    );
+    let line = bad.lines().position(|l| l.contains("{titel}")).unwrap() + 1;
+    assert!(
+        r.stderr.contains(&format!("typo.toml:{line}:")),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
 fn runtime_codeset_joins_by_fiscal_year() {
     let csv = "claim_id,service_date,dx1,dx2\nA,2026-11-01,F64.A,\nB,2026-11-01,F64.9,I10\n";
     let dir = temp_dir_with(&[("fy27.csv", csv)]);

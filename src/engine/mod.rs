@@ -10,6 +10,7 @@ pub mod matcher;
 pub mod memo;
 pub mod pack;
 pub mod rule;
+pub mod template;
 
 use std::collections::HashSet;
 use std::sync::Arc;

@@ -7,6 +7,7 @@
 //! codes say otherwise. See `rules/README.md` for the format.
 
 use std::collections::BTreeMap;
+use std::fmt::Write;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -22,7 +23,7 @@ use crate::engine::diagnostic::{RuleMeta, RuleOrigin, Severity};
 use crate::engine::emit::Emitter;
 use crate::engine::gate::CodeView;
 use crate::engine::matcher::{CodePattern, CodeSetMatcher, StaticCodeSet, TitleNeedle};
-use crate::rules::validity::code_with_title;
+use crate::engine::template::{self, Field, Template};
 use crate::toml_error::TomlError;
 
 /// A pack file as written.
@@ -60,8 +61,8 @@ struct RuleSpec {
     summary: String,
     explanation: String,
     source: String,
-    message: String,
-    help: Option<String>,
+    message: Spanned<String>,
+    help: Option<Spanned<String>>,
     /// `first`, `not-first` or `any` (default).
     #[serde(default)]
     position: Option<Spanned<String>>,
@@ -155,8 +156,8 @@ impl Entry {
 /// A compiled pack rule.
 pub struct PackRule {
     meta: RuleMeta,
-    message: String,
-    help: Option<String>,
+    message: Template,
+    help: Option<Template>,
     position: Position,
     claim_types: Vec<ClaimType>,
     severity_by_claim_type: Vec<(ClaimType, Severity)>,
@@ -258,6 +259,11 @@ fn compile_rule(
         ));
     }
     let severity = parse_severity(ctx, &spec.severity)?;
+    let message = template(ctx, &spec.message, "message")?;
+    let help = match &spec.help {
+        Some(h) => Some(template(ctx, h, "help")?),
+        None => None,
+    };
     let position = match spec
         .position
         .as_ref()
@@ -394,8 +400,8 @@ fn compile_rule(
                 path: ctx.path.to_string(),
             },
         },
-        message: spec.message,
-        help: spec.help,
+        message,
+        help,
         position,
         claim_types,
         severity_by_claim_type,
@@ -403,6 +409,18 @@ fn compile_rule(
         yields_to: spec.yields_to.iter().map(|s| s.get_ref().clone()).collect(),
         entries,
         prefilter,
+    })
+}
+
+/// Parses a `message` or `help` text ([`Template`]).
+fn template(ctx: &Ctx<'_>, text: &Spanned<String>, what: &str) -> Result<Template, Box<PackError>> {
+    Template::parse(text.get_ref()).map_err(|name| {
+        ctx.err(
+            Some(text.span()),
+            format!("unknown placeholder `{{{name}}}` in the {what}"),
+            what,
+            Some(format!("the placeholders are {}", template::field_list())),
+        )
     })
 }
 
@@ -528,24 +546,43 @@ impl PackRule {
                     continue;
                 }
                 reported.push(std::ptr::from_ref(dx));
-                let fill = |template: &str| {
-                    template
-                        .replace("{code}", &key.dotted())
-                        .replace(
-                            "{title}",
-                            &ed.title(key).map(|t| t.into_owned()).unwrap_or_default(),
-                        )
-                        .replace("{code_title}", &code_with_title(ed, key))
-                        .replace("{position}", &dx.position.to_string())
-                        .replace("{claim_type}", claim_type.as_str())
-                        .replace("{first}", &first.dotted())
-                        .replace("{count}", &seen.to_string())
-                        .replace("{cite}", &entry.cite)
+                let fill = |template: &Template, out: &mut String| {
+                    template.render(out, |field, out| {
+                        // Writing to a String cannot fail.
+                        let _ = match field {
+                            Field::Code => write!(out, "{key}"),
+                            Field::Title => {
+                                if let Some(entry) = ed.titled_entry(key) {
+                                    entry.write_title(out);
+                                }
+                                Ok(())
+                            }
+                            Field::CodeTitle => match ed.titled_entry(key) {
+                                Some(entry) => {
+                                    let _ = write!(out, "{key} ");
+                                    entry.write_title(out);
+                                    Ok(())
+                                }
+                                None => write!(out, "{key}"),
+                            },
+                            Field::Position => write!(out, "{}", dx.position),
+                            Field::ClaimType => write!(out, "{}", claim_type.as_str()),
+                            Field::First => write!(out, "{first}"),
+                            Field::Count => write!(out, "{seen}"),
+                            Field::Cite => write!(out, "{}", entry.cite),
+                        };
+                    });
                 };
-                let message = fill(&self.message);
+                let mut message = String::with_capacity(96);
+                fill(&self.message, &mut message);
                 let d = out.diagnosis(dx, message);
                 if let Some(h) = &self.help {
-                    d.with_help(format!("{} ({})", fill(h), entry.cite));
+                    let mut help = String::with_capacity(96);
+                    fill(h, &mut help);
+                    help.push_str(" (");
+                    help.push_str(&entry.cite);
+                    help.push(')');
+                    d.with_help(help);
                 } else {
                     d.with_help(entry.cite.clone());
                 }
