@@ -30,11 +30,10 @@ pub(crate) type InstructionList = Rc<Vec<Rc<Instruction>>>;
 pub(crate) struct DerivedNotes<G, L> {
     /// By release and group; `None`: the group holds nothing of use.
     groups: Memo<Option<Rc<G>>>,
-    /// By release and entry, for the entries a code inherits from (a
-    /// category, E11.6): the entry's number in `passed`.
-    passing: Memo<u32>,
-    /// What such an entry passes on to the codes below it.
-    passed: Vec<Passed>,
+    /// The numbers of the groups of use a category passes on (its own, its
+    /// sections' and its chapter's), by release and category: the long
+    /// part of every walk, taken once per category.
+    categories: Memo<Box<[u32]>>,
     /// By [`list_key`] (the release and the groups' numbers): the list's
     /// number in `made`.
     lists: HashMap<Box<[u32]>, u32, BuildHasherDefault<KeyHasher>>,
@@ -43,16 +42,6 @@ pub(crate) struct DerivedNotes<G, L> {
     /// The key of the code at hand's list ([`list_key`]), reused from code
     /// to code.
     found: Vec<u32>,
-}
-
-/// The groups of use an entry holds and inherits, nearest first: the walk
-/// up the tabular list that the codes below it share, taken once.
-struct Passed {
-    groups: Box<[u32]>,
-    /// The list of exactly these groups, for a code that adds none of its
-    /// own: a word as [`DerivedNotes::for_code`] files them (0: not looked
-    /// up yet).
-    word: u32,
 }
 
 /// Starts the key of a list in `out`: the release, in [`LIST_KEY_LEN`]
@@ -68,8 +57,7 @@ impl<G, L> Default for DerivedNotes<G, L> {
     fn default() -> Self {
         DerivedNotes {
             groups: Memo::default(),
-            passing: Memo::default(),
-            passed: Vec::new(),
+            categories: Memo::default(),
             lists: HashMap::default(),
             made: Vec::new(),
             found: Vec::new(),
@@ -98,83 +86,37 @@ impl<G, L> DerivedNotes<G, L> {
         let mut found = std::mem::take(&mut self.found);
         found.clear();
         list_key(version, &mut found);
-        // A code's groups are its own, then what its parent passes on (a
-        // category's own include its sections' and chapter's).
-        let parent = match entry.parent() {
-            Some(parent) => {
-                self.own_groups(version, entry, kind, &parse, &mut found);
-                parent
+        for code in std::iter::once(entry).chain(entry.ancestors()) {
+            if code.parent().is_some() {
+                self.own_groups(version, code, kind, &parse, &mut found);
+                continue;
             }
-            None => entry,
-        };
-        let p = self.passed_on(version, parent, kind, &parse) as usize;
-        let n = if found.len() > LIST_KEY_LEN {
-            found.extend_from_slice(&self.passed[p].groups);
-            self.list_numbered(version, &found, combine)
-        } else if self.passed[p].word != 0 {
-            list_number(self.passed[p].word).map(|n| n as u32)
+            let at = release_key(version, code.index() as u64);
+            if !self.categories.contains_key(&at) {
+                let mut top = Vec::new();
+                self.own_groups(version, code, kind, &parse, &mut top);
+                self.categories.insert(at, top.into());
+            }
+            found.extend_from_slice(&self.categories[&at]);
+        }
+        let n = if found.len() == LIST_KEY_LEN {
+            None
+        } else if let Some(&n) = self.lists.get(&found[..]) {
+            Some(n)
         } else {
-            found.extend_from_slice(&self.passed[p].groups);
-            let n = self.list_numbered(version, &found, combine);
-            self.passed[p].word = n.map_or(1, |n| n + 2);
-            n
+            let parts = found[LIST_KEY_LEN..]
+                .iter()
+                .filter_map(|&id| self.groups.get(&release_key(version, u64::from(id))))
+                .flatten()
+                .cloned()
+                .collect();
+            let n = self.made.len() as u32;
+            self.made.push(Rc::new(combine(parts)));
+            self.lists.insert(found.as_slice().into(), n);
+            Some(n)
         };
         self.found = found;
         n.map(|n| (n, Rc::clone(&self.made[n as usize])))
-    }
-
-    /// The number of the list whose [`list_key`] is `key`, made when new;
-    /// `None` for a key of no groups.
-    fn list_numbered(
-        &mut self,
-        version: &Version,
-        key: &[u32],
-        combine: impl FnOnce(Vec<Rc<G>>) -> L,
-    ) -> Option<u32> {
-        if key.len() == LIST_KEY_LEN {
-            return None;
-        }
-        if let Some(&n) = self.lists.get(key) {
-            return Some(n);
-        }
-        let parts = key[LIST_KEY_LEN..]
-            .iter()
-            .filter_map(|&id| self.groups.get(&release_key(version, u64::from(id))))
-            .flatten()
-            .cloned()
-            .collect();
-        let n = self.made.len() as u32;
-        self.made.push(Rc::new(combine(parts)));
-        self.lists.insert(key.into(), n);
-        Some(n)
-    }
-
-    /// The number in `passed` of what `entry` passes on to the codes below
-    /// it, walked once per entry.
-    fn passed_on(
-        &mut self,
-        version: &Version,
-        entry: Entry<'_>,
-        kind: NoteKind,
-        parse: &impl Fn(&NoteGroup<'_>) -> Option<G>,
-    ) -> u32 {
-        let at = release_key(version, entry.index() as u64);
-        if let Some(&p) = self.passing.get(&at) {
-            return p;
-        }
-        let mut groups = Vec::new();
-        self.own_groups(version, entry, kind, parse, &mut groups);
-        if let Some(parent) = entry.parent() {
-            let p = self.passed_on(version, parent, kind, parse) as usize;
-            groups.extend_from_slice(&self.passed[p].groups);
-        }
-        let p = self.passed.len() as u32;
-        self.passed.push(Passed {
-            groups: groups.into(),
-            word: 0,
-        });
-        self.passing.insert(at, p);
-        p
     }
 
     /// The list of a code whose [`CodeWord`](crate::engine::memo::CodeWord)
@@ -337,7 +279,7 @@ mod tests {
     #[test]
     fn lists_built_from_parents_hold_every_inherited_group_in_order() {
         // In tabular order, a code's parents are walked before it; in
-        // reverse, the code's walk finds what they pass on first.
+        // reverse, the code's walk meets them first.
         for (v, reverse) in Version::embedded()
             .iter()
             .flat_map(|v| [(v, false), (v, true)])
