@@ -643,6 +643,33 @@ fn invalid_utf8_in_a_read_column_rejects_only_that_row() {
     );
 }
 
+/// A row that repeats an earlier row of its claim is passed over however
+/// its cells are quoted; rows whose cells hold the same bytes split
+/// differently (a quoted cell holding the delimiter) are new content.
+#[test]
+fn repeated_rows_are_known_by_their_cells_not_their_quoting() {
+    let r = read("repeats_quoted.csv");
+    assert_eq!(
+        (
+            r.stats.rows_read,
+            r.stats.rows_repeated,
+            r.stats.claims,
+            r.stats.claim_events
+        ),
+        (5, 2, 1, 3)
+    );
+    let rows: Vec<_> = r.claims.iter().map(|c| (c.line, codes(c))).collect();
+    let dx = |code: &str, position| (code.to_string(), DxRole::Sequenced, position);
+    assert_eq!(
+        rows,
+        [
+            (2, vec![dx("E11.9", 1), dx("I10,Z00.00", 2)]),
+            (4, vec![dx("E11.9,I10", 1), dx("Z00.00", 2)]),
+            (5, vec![dx("E11.9", 1), dx("I10", 2), dx("Z00.00", 3)]),
+        ]
+    );
+}
+
 #[test]
 fn overrides_name_columns_and_set_the_claim_type() {
     let columns: ColumnMap =

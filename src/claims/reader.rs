@@ -615,6 +615,12 @@ impl<R: Read> RecordReader<R> {
         self.out.get(s..e)
     }
 
+    /// The current record held no quotes: its fields are its bytes between
+    /// delimiters.
+    pub fn unquoted(&self) -> bool {
+        self.fast
+    }
+
     /// Byte length of field `i`'s unescaped content (0 when absent).
     #[inline]
     pub fn field_len(&self, i: usize) -> usize {

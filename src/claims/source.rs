@@ -340,12 +340,22 @@ impl<'m> ClaimReader<'m> {
     }
 
     /// Hash of every column the engine consumes: each run of adjacent
-    /// columns as one byte string, then the field lengths (packed four to a
-    /// word) so that moving bytes between fields changes the hash.
+    /// columns as one byte string. Where the run's delimiters do not split
+    /// it into its fields (a quoted field holds one, or the row ends inside
+    /// the run), the field lengths follow (packed four to a word), so that
+    /// moving bytes between fields changes the hash.
     fn fingerprint(&self) -> u64 {
         let mut h = FieldHasher::new(0);
+        let delimiter = self.rec.delimiter();
         for &(first, last) in &self.content_runs {
-            h.write_field(self.rec.fields_run(first, last).unwrap_or_default());
+            let run = self.rec.fields_run(first, last);
+            h.write_field(run.unwrap_or_default());
+            let split = run.is_some_and(|run| {
+                self.rec.unquoted() || memchr::memchr_iter(delimiter, run).count() == last - first
+            });
+            if split {
+                continue;
+            }
             let mut packed = 0u64;
             for (k, c) in (first..=last).enumerate() {
                 packed |= (self.rec.field_len(c) as u64 & 0xffff) << ((k % 4) * 16);
