@@ -135,7 +135,12 @@ impl VersionBlob {
             && sized(version_section::CHAPTERS, CHAPTER_LEN, None)
             && sized(version_section::SECTIONS, SECTION_LEN, None)
             && sized(version_section::SEVENTH_DEFS, SEVENTH_DEF_LEN, None)
-            && sized(version_section::EXTENSIONS, EXTENSION_LEN, None);
+            && sized(version_section::EXTENSIONS, EXTENSION_LEN, None)
+            && sized(
+                version_section::TITLE_SIGNATURES,
+                8,
+                Some(entry_count as usize),
+            );
         if !ok {
             return Err("blob sections have inconsistent sizes".into());
         }
@@ -190,6 +195,13 @@ impl VersionBlob {
 
     pub(crate) fn title_offset(&self, i: u32) -> Option<u32> {
         some_u32(f::u32_at(self.rec(i), record::TITLE))
+    }
+
+    /// [`text_signature`](f::text_signature) of record `i`'s lower-cased
+    /// long title.
+    pub(crate) fn title_signature(&self, i: u32) -> u64 {
+        let at = i as usize * 8;
+        f::u64_at(self.blob.section(version_section::TITLE_SIGNATURES), at)
     }
 
     pub(crate) fn short_offset(&self, i: u32) -> Option<u32> {

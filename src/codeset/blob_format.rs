@@ -9,7 +9,8 @@
 //! open-addressing hash table from [`CodeKey::to_u64`](super::code::CodeKey::to_u64)
 //! to record index (each slot with a second hash of its key, so that a probe
 //! reads only the record it wants), note tables, chapters, sections, 7th-character
-//! definitions. Its text lives in a separate string table (length-prefixed
+//! definitions, and a [`text_signature`] of each entry's title. Its text
+//! lives in a separate string table (length-prefixed
 //! UTF-8) that several version blobs may share.
 //!
 //! Timeline blob (`DXTL`): codes sorted by their characters (for prefix
@@ -20,7 +21,7 @@
 pub const VERSION_MAGIC: [u8; 4] = *b"DXCS";
 pub const TIMELINE_MAGIC: [u8; 4] = *b"DXTL";
 /// Bumped whenever the layout changes.
-pub const FORMAT: u16 = 2;
+pub const FORMAT: u16 = 3;
 
 /// Marks an absent string or index in a `u32` field.
 pub const NONE_U32: u32 = u32::MAX;
@@ -53,7 +54,10 @@ pub mod version_section {
     pub const SECTIONS: usize = 5;
     pub const SEVENTH_DEFS: usize = 6;
     pub const EXTENSIONS: usize = 7;
-    pub const COUNT: usize = 8;
+    /// `u64` per record: [`text_signature`](super::text_signature) of the
+    /// lower-cased long title.
+    pub const TITLE_SIGNATURES: usize = 8;
+    pub const COUNT: usize = 9;
 }
 
 /// One entry record.
@@ -150,6 +154,17 @@ pub fn hash_bits_for(n: usize) -> u8 {
     bits
 }
 
+/// The byte trigrams of `text`, one bit each of 64: when `needle` occurs in
+/// `text`, every bit of `needle`'s signature is set in `text`'s, so a
+/// signature without them settles a search without reading the text.
+/// Text under three bytes has no trigrams (signature 0).
+pub fn text_signature(text: &[u8]) -> u64 {
+    text.windows(3).fold(0, |sig, t| {
+        let tri = u32::from(t[0]) | u32::from(t[1]) << 8 | u32::from(t[2]) << 16;
+        sig | 1 << (tri.wrapping_mul(0x9E37_79B1) >> 26)
+    })
+}
+
 /// A date as one `u32`: year << 16 | month << 8 | day.
 pub fn pack_date(year: u16, month: u8, day: u8) -> u32 {
     (u32::from(year) << 16) | (u32::from(month) << 8) | u32::from(day)
@@ -219,5 +234,25 @@ mod tests {
         assert_eq!(unpack_date(pack_date(2027, 3, 31)), (2027, 3, 31));
         assert_eq!(hash_bits_for(98_186), 17);
         assert!(home_slot(u64::MAX, 17) < 1 << 17);
+    }
+
+    #[test]
+    fn a_texts_signature_holds_the_signature_of_all_it_contains() {
+        let text = b"arthropathy in diseases classified elsewhere, left knee";
+        let sig = text_signature(text);
+        for start in 0..text.len() {
+            for end in start..=text.len() {
+                let part = text_signature(&text[start..end]);
+                assert_eq!(part & !sig, 0, "{:?}", &text[start..end]);
+            }
+        }
+        assert_eq!(text_signature(b"ab"), 0);
+        assert_ne!(text_signature(b"abc"), 0);
+        // A text whose trigrams are not all there is told apart.
+        assert_ne!(
+            text_signature(b"in diseases classified")
+                & !text_signature(b"type 2 diabetes mellitus"),
+            0
+        );
     }
 }

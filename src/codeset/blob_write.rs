@@ -195,6 +195,7 @@ pub fn write_version<'a>(
     }
 
     let mut records = Vec::with_capacity(n * record::LEN);
+    let mut signatures = Vec::with_capacity(n * 8);
     for (i, e) in data.entries.iter().enumerate() {
         let computed = e.expanded
             && match (e.parent, e.seventh) {
@@ -243,6 +244,8 @@ pub fn write_version<'a>(
         records.extend_from_slice(&narrow_u16(e.section, "sections")?.to_le_bytes());
         records.push(e.chapter.map_or(NONE_U8, |c| c as u8));
         records.push(flags);
+        let lower = e.title.to_lowercase();
+        signatures.extend_from_slice(&f::text_signature(lower.as_bytes()).to_le_bytes());
     }
 
     let mut chapters = Vec::with_capacity(data.chapters.len() * CHAPTER_LEN);
@@ -317,6 +320,7 @@ pub fn write_version<'a>(
     parts[version_section::SECTIONS] = sections;
     parts[version_section::SEVENTH_DEFS] = defs;
     parts[version_section::EXTENSIONS] = extensions;
+    parts[version_section::TITLE_SIGNATURES] = signatures;
     assemble(f::VERSION_MAGIC, &header, &parts)
 }
 

@@ -78,6 +78,13 @@ impl<'a> Entry<'a> {
         }
     }
 
+    /// [`text_signature`](super::text_signature) of the
+    /// lower-cased title: a text whose signature has a bit this lacks is
+    /// not in the title.
+    pub fn title_signature(&self) -> u64 {
+        self.v.title_signature(self.i)
+    }
+
     /// The short (abbreviated) title; the long title where the source has none.
     pub fn short_title(&self) -> Cow<'a, str> {
         match self.v.short_offset(self.i) {

@@ -35,6 +35,7 @@ pub mod poa;
 pub mod timeline;
 pub mod version;
 
+pub use blob_format::text_signature;
 pub use code::{CodeFormatError, CodeKey};
 pub use error::LoadError;
 pub use mce::MceFlags;
