@@ -412,6 +412,12 @@ fn compile_rule(
     })
 }
 
+/// Writes `value` to a finding's text.
+fn put(out: &mut String, value: impl std::fmt::Display) {
+    // Writing to a String cannot fail.
+    let _ = write!(out, "{value}");
+}
+
 /// Parses a `message` or `help` text ([`Template`]).
 fn template(ctx: &Ctx<'_>, text: &Spanned<String>, what: &str) -> Result<Template, Box<PackError>> {
     Template::parse(text.get_ref()).map_err(|name| {
@@ -547,30 +553,25 @@ impl PackRule {
                 }
                 reported.push(std::ptr::from_ref(dx));
                 let fill = |template: &Template, out: &mut String| {
-                    template.render(out, |field, out| {
-                        // Writing to a String cannot fail.
-                        let _ = match field {
-                            Field::Code => write!(out, "{key}"),
-                            Field::Title => {
-                                if let Some(entry) = ed.titled_entry(key) {
-                                    entry.write_title(out);
-                                }
-                                Ok(())
+                    template.render(out, |field, out| match field {
+                        Field::Code => put(out, key),
+                        Field::Title => {
+                            if let Some(titled) = ed.titled_entry(key) {
+                                titled.write_title(out);
                             }
-                            Field::CodeTitle => match ed.titled_entry(key) {
-                                Some(entry) => {
-                                    let _ = write!(out, "{key} ");
-                                    entry.write_title(out);
-                                    Ok(())
-                                }
-                                None => write!(out, "{key}"),
-                            },
-                            Field::Position => write!(out, "{}", dx.position),
-                            Field::ClaimType => write!(out, "{}", claim_type.as_str()),
-                            Field::First => write!(out, "{first}"),
-                            Field::Count => write!(out, "{seen}"),
-                            Field::Cite => write!(out, "{}", entry.cite),
-                        };
+                        }
+                        Field::CodeTitle => {
+                            put(out, key);
+                            if let Some(titled) = ed.titled_entry(key) {
+                                out.push(' ');
+                                titled.write_title(out);
+                            }
+                        }
+                        Field::Position => put(out, dx.position),
+                        Field::ClaimType => out.push_str(claim_type.as_str()),
+                        Field::First => put(out, first),
+                        Field::Count => put(out, seen),
+                        Field::Cite => out.push_str(&entry.cite),
                     });
                 };
                 let mut message = String::with_capacity(96);
