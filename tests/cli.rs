@@ -7,7 +7,7 @@ use assert_cmd::Command;
 use serde_json::Value;
 
 mod common;
-use common::{root, run};
+use common::{Run, root, run};
 
 fn dxlint() -> Command {
     let mut cmd = Command::cargo_bin("dxlint").unwrap();
@@ -445,18 +445,23 @@ fn user_rule_packs_load_at_run_time() {
     assert!(explain.stdout.contains("acme-unspecified-low-back-pain"));
 }
 
-#[test]
-fn bad_rule_packs_point_into_the_toml() {
-    let bad = common::PAYER_PACK.replace("codes = [\"M54.50\"]", "regex = [\"M54(\"]");
-    let dir = temp_dir_with(&[("bad.toml", &bad)]);
-    let pack = dir.path().join("bad.toml").display().to_string();
-    let r = run(&[
+/// `check` on the example with the pack `text`, written to a file `name`.
+fn check_with_pack(name: &str, text: &str) -> Run {
+    let dir = temp_dir_with(&[(name, text)]);
+    let pack = dir.path().join(name).display().to_string();
+    run(&[
         "check",
         "--isolated",
         "--rules",
         &pack,
         "fixtures/example/claims.csv",
-    ]);
+    ])
+}
+
+#[test]
+fn bad_rule_packs_point_into_the_toml() {
+    let bad = common::PAYER_PACK.replace("codes = [\"M54.50\"]", "regex = [\"M54(\"]");
+    let r = check_with_pack("bad.toml", &bad);
     assert_eq!(r.code, 2);
     assert!(
         r.stderr.contains("invalid regular expression"),
@@ -470,15 +475,7 @@ fn bad_rule_packs_point_into_the_toml() {
 fn misspelt_message_placeholders_point_into_the_toml() {
     let bad = common::PAYER_PACK.replace("({title})", "({titel})");
     assert_ne!(bad, common::PAYER_PACK);
-    let dir = temp_dir_with(&[("typo.toml", &bad)]);
-    let pack = dir.path().join("typo.toml").display().to_string();
-    let r = run(&[
-        "check",
-        "--isolated",
-        "--rules",
-        &pack,
-        "fixtures/example/claims.csv",
-    ]);
+    let r = check_with_pack("typo.toml", &bad);
     assert_eq!(r.code, 2);
     assert!(
         r.stderr
