@@ -311,7 +311,18 @@ mod tests {
         .iter()
         .map(|t| TitleNeedle::new(t))
         .collect();
-        for v in Version::embedded() {
+        // Releases loaded at run time get their signatures from the same
+        // writer: an order file and a tabular XML file.
+        let loaded: Vec<Version> = ["icd10cm_order_2027.txt", "tabular_mini.xml"]
+            .iter()
+            .map(|name| {
+                let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("fixtures/codesets")
+                    .join(name);
+                Version::load(&path).unwrap()
+            })
+            .collect();
+        for v in Version::embedded().iter().chain(&loaded) {
             let (mut searched, mut unread) = (0, 0);
             for entry in v.entries() {
                 let title = entry.title().to_lowercase();
@@ -336,8 +347,10 @@ mod tests {
                     entry.key()
                 );
             }
-            // Most searches end at the signature.
-            assert!(unread * 10 > searched * 6, "{unread} of {searched}");
+            // Most searches in a full release end at the signature.
+            if v.len() > 10_000 {
+                assert!(unread * 10 > searched * 6, "{v:?}: {unread} of {searched}");
+            }
         }
     }
 
