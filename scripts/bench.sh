@@ -107,10 +107,10 @@ mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
 ROWS_OUT=()
 row() {
-    # size, tool, seconds, rss, rows, bytes, floor_rate, peer_rate, cpu seconds
+    # size, tool, seconds, rss, rows, bytes, floor_rate, peer_rate, cpu seconds, (a3) rate
     local r
     r=$(rate "$5" "$3")
-    ROWS_OUT+=("| $1 | $2 | $3 | $9 | $r | $(mbs "$6" "$3") | $(mb "$4") | $(ratio "$r" "$7") | $(ratio "$r" "$8") |")
+    ROWS_OUT+=("| $1 | $2 | $3 | $9 | $r | $(mbs "$6" "$3") | $(mb "$4") | $(ratio "$r" "$7") | $(ratio "$r" "${10}") | $(ratio "$r" "$8") |")
 }
 
 for n in "${SIZES[@]}"; do
@@ -127,6 +127,7 @@ for n in "${SIZES[@]}"; do
     cfloor_t=$BEST cfloor_rss=$RSS cfloor_cpu=$CPU
     measure "claims floor, dxlint's reader" "$CLAIMS_FLOOR" --dxlint-reader "$file"
     dfloor_t=$BEST dfloor_rss=$RSS dfloor_cpu=$CPU
+    dfloor_rate=$(rate "$n" "$dfloor_t")
 
     peer_t="" peer_rss=0 peer_rate=0
     if [ "$n" -le "$PEER_MAX_ROWS" ]; then
@@ -151,18 +152,18 @@ for n in "${SIZES[@]}"; do
     findings=$(wc -l <"$TMP/out.jsonl")
     echo "  dxlint findings: $findings" >&2
 
-    row "$size_label" "(a) floor: csv ByteRecord" "$floor_t" "$floor_rss" "$n" "$bytes" "$floor_rate" "$peer_rate" "$floor_cpu"
-    row "$size_label" "(a2) claims floor: + claim ids, dates, code cells numbered" "$cfloor_t" "$cfloor_rss" "$n" "$bytes" "$floor_rate" "$peer_rate" "$cfloor_cpu"
-    row "$size_label" "(a3) claims floor on dxlint's record reader" "$dfloor_t" "$dfloor_rss" "$n" "$bytes" "$floor_rate" "$peer_rate" "$dfloor_cpu"
-    row "$size_label" "(b) dxlint, 1 thread" "$one_t" "$one_rss" "$n" "$bytes" "$floor_rate" "$peer_rate" "$one_cpu"
+    row "$size_label" "(a) floor: csv ByteRecord" "$floor_t" "$floor_rss" "$n" "$bytes" "$floor_rate" "$peer_rate" "$floor_cpu" "$dfloor_rate"
+    row "$size_label" "(a2) claims floor: + claim ids, dates, code cells numbered" "$cfloor_t" "$cfloor_rss" "$n" "$bytes" "$floor_rate" "$peer_rate" "$cfloor_cpu" "$dfloor_rate"
+    row "$size_label" "(a3) claims floor on dxlint's record reader" "$dfloor_t" "$dfloor_rss" "$n" "$bytes" "$floor_rate" "$peer_rate" "$dfloor_cpu" "$dfloor_rate"
+    row "$size_label" "(b) dxlint, 1 thread" "$one_t" "$one_rss" "$n" "$bytes" "$floor_rate" "$peer_rate" "$one_cpu" "$dfloor_rate"
     if [ -n "$all_t" ]; then
-        row "$size_label" "(b) dxlint, $NPROC threads" "$all_t" "$all_rss" "$n" "$bytes" "$floor_rate" "$peer_rate" "$all_cpu"
-        ROWS_OUT+=("| $size_label | speed-up, $NPROC threads over 1 | | | | | | $(ratio "$one_t" "$all_t")x | |")
+        row "$size_label" "(b) dxlint, $NPROC threads" "$all_t" "$all_rss" "$n" "$bytes" "$floor_rate" "$peer_rate" "$all_cpu" "$dfloor_rate"
+        ROWS_OUT+=("| $size_label | speed-up, $NPROC threads over 1 | | | | | | $(ratio "$one_t" "$all_t")x | | |")
     fi
     if [ -n "$peer_t" ]; then
-        row "$size_label" "(c) peer: Python + simple-icd-10-cm $PEER_VERSION" "$peer_t" "$peer_rss" "$n" "$bytes" "$floor_rate" "$peer_rate" "$peer_cpu"
+        row "$size_label" "(c) peer: Python + simple-icd-10-cm $PEER_VERSION" "$peer_t" "$peer_rss" "$n" "$bytes" "$floor_rate" "$peer_rate" "$peer_cpu" "$dfloor_rate"
     else
-        ROWS_OUT+=("| $size_label | (c) peer | skipped (PEER_MAX_ROWS=$PEER_MAX_ROWS) | | | | | | |")
+        ROWS_OUT+=("| $size_label | (c) peer | skipped (PEER_MAX_ROWS=$PEER_MAX_ROWS) | | | | | | | |")
     fi
     rm -f "$file"
 done
@@ -189,8 +190,8 @@ echo "Machine: $NPROC cores ($cpu), $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1
 echo "Runs: best of $RUNS0 wall times (peer: 1 run), with that run's user + system CPU time; RSS is the largest peak of the runs."
 echo "Other processes' load shares the cores: with every core busy, a second thread cannot speed a run up (compare wall and CPU time)."
 echo
-echo "| file | tool | wall s | cpu s | rows/s | MB/s | peak RSS MB | vs floor | vs peer |"
-echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+echo "| file | tool | wall s | cpu s | rows/s | MB/s | peak RSS MB | vs floor | vs (a3) | vs peer |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${ROWS_OUT[@]}"
 echo
 echo "Start-up + 10-row file: $startup; peak RSS $(mb "$startup_rss") MB"
