@@ -27,7 +27,7 @@ pub enum Field {
 }
 
 /// The placeholders, as written between braces.
-pub const FIELDS: [(&str, Field); 8] = [
+const FIELDS: [(&str, Field); 8] = [
     ("code", Field::Code),
     ("title", Field::Title),
     ("code_title", Field::CodeTitle),
