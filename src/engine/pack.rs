@@ -24,6 +24,7 @@ use crate::engine::emit::Emitter;
 use crate::engine::gate::CodeView;
 use crate::engine::matcher::{CodePattern, CodeSetMatcher, StaticCodeSet, TitleNeedle};
 use crate::engine::template::{self, Field, Template};
+use crate::rules::validity::write_code_with_title;
 use crate::toml_error::TomlError;
 
 /// A pack file as written.
@@ -560,13 +561,7 @@ impl PackRule {
                                 titled.write_title(out);
                             }
                         }
-                        Field::CodeTitle => {
-                            put(out, key);
-                            if let Some(titled) = ed.titled_entry(key) {
-                                out.push(' ');
-                                titled.write_title(out);
-                            }
-                        }
+                        Field::CodeTitle => write_code_with_title(ed, key, out),
                         Field::Position => put(out, dx.position),
                         Field::ClaimType => out.push_str(claim_type.as_str()),
                         Field::First => put(out, first),

@@ -9,6 +9,8 @@ pub mod non_billable_code;
 pub mod suggest;
 pub mod unknown_code;
 
+use std::fmt::Write;
+
 use crate::codeset::code::CodeKey;
 use crate::codeset::registry::{Edition, Standing};
 
@@ -32,10 +34,20 @@ pub(crate) fn exists_elsewhere(ed: &Edition<'_>, key: CodeKey) -> bool {
         || sets.release_with(key, ed.version().fiscal_year()).is_some()
 }
 
-/// `CODE (title)` when the edition knows a title.
+/// `CODE title` (`E11.9 Type 2 diabetes mellitus without complications`),
+/// or the code alone when no release titles it.
 pub(crate) fn code_with_title(ed: &Edition<'_>, key: CodeKey) -> String {
-    match ed.title(key) {
-        Some(t) => format!("{key} {t}"),
-        None => key.dotted(),
+    let mut out = String::new();
+    write_code_with_title(ed, key, &mut out);
+    out
+}
+
+/// [`code_with_title`], written to `out`.
+pub(crate) fn write_code_with_title(ed: &Edition<'_>, key: CodeKey, out: &mut String) {
+    // Writing to a String cannot fail.
+    let _ = write!(out, "{key}");
+    if let Some(titled) = ed.titled_entry(key) {
+        out.push(' ');
+        titled.write_title(out);
     }
 }
