@@ -57,21 +57,21 @@ impl PackedMap {
         }
     }
 
-    fn get(&self, key: u64) -> Option<&Packed> {
-        if self.buckets.is_empty() {
-            return None;
-        }
-        let (k, p) = &self.buckets[self.find(key)];
-        (*k == key).then_some(p)
-    }
-
-    fn get_mut(&mut self, key: u64) -> Option<&mut Packed> {
+    /// The bucket holding `key`, when the map holds it.
+    fn holding(&self, key: u64) -> Option<usize> {
         if self.buckets.is_empty() {
             return None;
         }
         let i = self.find(key);
-        let (k, p) = &mut self.buckets[i];
-        (*k == key).then_some(p)
+        (self.buckets[i].0 == key).then_some(i)
+    }
+
+    fn get(&self, key: u64) -> Option<&Packed> {
+        self.holding(key).map(|i| &self.buckets[i].1)
+    }
+
+    fn get_mut(&mut self, key: u64) -> Option<&mut Packed> {
+        self.holding(key).map(|i| &mut self.buckets[i].1)
     }
 
     /// Reads the first bucket `key` would probe, for its cache line: a
