@@ -92,12 +92,15 @@ impl<G, L> DerivedNotes<G, L> {
                 continue;
             }
             let at = release_key(version, code.index() as u64);
-            if !self.categories.contains_key(&at) {
-                let mut top = Vec::new();
-                self.own_groups(version, code, kind, &parse, &mut top);
-                self.categories.insert(at, top.into());
+            match self.categories.get(&at) {
+                Some(top) => found.extend_from_slice(top),
+                None => {
+                    let mut top = Vec::new();
+                    self.own_groups(version, code, kind, &parse, &mut top);
+                    found.extend_from_slice(&top);
+                    self.categories.insert(at, top.into());
+                }
             }
-            found.extend_from_slice(&self.categories[&at]);
         }
         let n = if found.len() == LIST_KEY_LEN {
             None
