@@ -138,7 +138,7 @@ impl VersionBlob {
             && sized(version_section::EXTENSIONS, EXTENSION_LEN, None)
             && sized(
                 version_section::TITLE_SIGNATURES,
-                8,
+                f::TITLE_SIGNATURE_LEN,
                 Some(entry_count as usize),
             );
         if !ok {
@@ -200,7 +200,7 @@ impl VersionBlob {
     /// [`text_signature`](f::text_signature) of record `i`'s lower-cased
     /// long title.
     pub(crate) fn title_signature(&self, i: u32) -> u64 {
-        let at = i as usize * 8;
+        let at = i as usize * f::TITLE_SIGNATURE_LEN;
         f::u64_at(self.blob.section(version_section::TITLE_SIGNATURES), at)
     }
 

@@ -133,6 +133,9 @@ pub const PERIOD_LEN: usize = 12;
 /// free slot), then the key's [`hash_tag`] (`u32`).
 pub const HASH_SLOT_LEN: usize = 8;
 
+/// Bytes per title signature ([`text_signature`], a `u64`), one per record.
+pub const TITLE_SIGNATURE_LEN: usize = 8;
+
 /// A second hash of `key`, kept in its slot: a probe compares tags and
 /// reads a record (a cache miss of its own) only when they agree.
 pub fn hash_tag(key: u64) -> u32 {

@@ -195,7 +195,7 @@ pub fn write_version<'a>(
     }
 
     let mut records = Vec::with_capacity(n * record::LEN);
-    let mut signatures = Vec::with_capacity(n * 8);
+    let mut signatures = Vec::with_capacity(n * f::TITLE_SIGNATURE_LEN);
     for (i, e) in data.entries.iter().enumerate() {
         let computed = e.expanded
             && match (e.parent, e.seventh) {
