@@ -509,6 +509,11 @@ impl PackRule {
     /// Every finding is on a code that one of the entries lists: the
     /// engine passes over claims without one ([`crate::engine::gate`]).
     pub fn concerns(&self, code: &CodeView<'_>) -> bool {
+        if let Some(pre) = &self.prefilter
+            && !pre.contains(code.key)
+        {
+            return false;
+        }
         self.entries.iter().any(|e| e.lists(code))
     }
 
