@@ -45,5 +45,5 @@ pub use error::InputError;
 pub use events::{Event, FileStats, MalformedRow};
 pub use long::MAX_DIAGNOSES;
 pub use members::{Member, MemberCell, Members};
-pub use open::open_input;
+pub use open::{ReadCount, open_counted, open_input};
 pub use source::{ClaimReader, InputOptions};

@@ -10,6 +10,8 @@
 
 use std::fs::File;
 use std::io::{self, Cursor, Read};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use flate2::read::MultiGzDecoder;
 
@@ -90,18 +92,66 @@ pub fn sniff(head: &[u8]) -> Sniffed {
 /// Opens `path` for reading (`-` = stdin), decompressing gzip transparently.
 /// Errors name the path.
 pub fn open_input(path: &str) -> Result<Box<dyn Read + Send>, InputError> {
+    open_counted(path, &ReadCount::default()).map(|(input, _)| input)
+}
+
+/// The bytes taken from an input's source so far (compressed bytes for a
+/// gzip file), readable from another thread: how far a run has got.
+#[derive(Clone, Debug, Default)]
+pub struct ReadCount(Arc<AtomicU64>);
+
+impl ReadCount {
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// A source that adds what it reads to a [`ReadCount`]: one atomic add per
+/// buffer filled, not per row.
+struct Counted<R> {
+    inner: R,
+    count: ReadCount,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.0.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// [`open_input`], counting the source's bytes into `count`; with the
+/// source's size when it is a regular file.
+pub fn open_counted(
+    path: &str,
+    count: &ReadCount,
+) -> Result<(Box<dyn Read + Send>, Option<u64>), InputError> {
     let err = |source: io::Error| InputError::Open {
         path: path.to_string(),
         source,
     };
+    let counted = |inner| Counted {
+        inner,
+        count: count.clone(),
+    };
     if path == "-" {
-        return open_stream("<stdin>", io::stdin()).map_err(|e| e.map_io(err));
+        return open_stream(
+            "<stdin>",
+            counted(Box::new(io::stdin()) as Box<dyn Read + Send>),
+        )
+        .map(|input| (input, None))
+        .map_err(|e| e.map_io(err));
     }
     let file = File::open(path).map_err(err)?;
-    if file.metadata().is_ok_and(|m| m.is_dir()) {
+    let meta = file.metadata().ok();
+    if meta.as_ref().is_some_and(|m| m.is_dir()) {
         return Err(err(io::Error::other("it is a directory")));
     }
-    open_stream(path, file).map_err(|e| e.map_io(err))
+    let size = meta.filter(|m| m.is_file()).map(|m| m.len());
+    open_stream(path, counted(Box::new(file) as Box<dyn Read + Send>))
+        .map(|input| (input, size))
+        .map_err(|e| e.map_io(err))
 }
 
 /// Why [`open_stream`] failed: reading the first bytes, or what they showed.
@@ -193,6 +243,28 @@ mod tests {
             .read_to_end(&mut out)
             .unwrap();
         assert_eq!(out, b"x");
+    }
+
+    #[test]
+    fn the_count_follows_the_source_bytes() {
+        let text = "claim_id,dx1\n1,A01\n2,B02\n".repeat(500);
+        let mut enc = GzEncoder::new(Vec::new(), Compression::best());
+        enc.write_all(text.as_bytes()).unwrap();
+        let gz = enc.finish().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        for (name, bytes) in [("claims.csv", text.as_bytes()), ("claims.csv.gz", &gz)] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            let count = ReadCount::default();
+            let (mut input, size) = open_counted(path.to_str().unwrap(), &count).unwrap();
+            assert_eq!(size, Some(bytes.len() as u64), "{name}");
+            let mut out = String::new();
+            input.read_to_string(&mut out).unwrap();
+            assert_eq!(out, text, "{name}");
+            // A gzip file counts its compressed bytes: the file's size is
+            // where the count ends.
+            assert_eq!(count.get(), bytes.len() as u64, "{name}");
+        }
     }
 
     #[test]

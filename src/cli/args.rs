@@ -106,6 +106,10 @@ pub struct CheckArgs {
     /// Print no summary
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Show no progress line (shown for long runs when the report goes to
+    /// a file or a pipe and stderr is a terminal)
+    #[arg(long)]
+    pub no_progress: bool,
     /// Print the column mapping chosen for each file (to stderr)
     #[arg(long, short = 'v')]
     pub verbose: bool,

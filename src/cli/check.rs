@@ -4,9 +4,12 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::claims::{ClaimReader, ColumnMap, InputOptions, Members, open_input};
+use crate::claims::{
+    ClaimReader, ColumnMap, InputOptions, Members, ReadCount, open_counted, open_input,
+};
 use crate::cli::args::{CheckArgs, ColorChoice};
 use crate::cli::pipeline::{Checker, check_events};
+use crate::cli::progress::{self, FileProgress};
 use crate::cli::{ExitCode, Failure, load_catalog, load_codesets, load_config, to_stderr};
 use crate::codeset::poa::PoaExemptList;
 use crate::codeset::registry::CodeSets;
@@ -103,6 +106,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
     };
 
     let threads = thread_count(args.threads)?;
+    let show_progress = progress::wanted(args.quiet, args.no_progress, stdout_tty);
     let mut unreadable = 0usize;
     for path in &args.files {
         let file_summary = check_file(
@@ -114,8 +118,11 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
             &mut files,
             report.as_mut(),
             &mut summary,
-            args.verbose,
-            threads,
+            FileRun {
+                verbose: args.verbose,
+                threads,
+                show_progress,
+            },
         )?;
         if file_summary.error.is_some() {
             unreadable += 1;
@@ -148,6 +155,14 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
     })
 }
 
+/// How one file is checked.
+#[derive(Clone, Copy)]
+struct FileRun {
+    verbose: bool,
+    threads: usize,
+    show_progress: bool,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn check_file(
     path: &Path,
@@ -158,8 +173,7 @@ fn check_file(
     files: &mut FileTable,
     report: &mut (dyn Reporter + Send),
     summary: &mut Summary,
-    verbose: bool,
-    threads: usize,
+    run: FileRun,
 ) -> Result<FileSummary, Failure> {
     let display = display_name(path);
     let id = files.add(&display);
@@ -167,7 +181,8 @@ fn check_file(
         path: display.clone(),
         ..FileSummary::default()
     };
-    let input = match open_input(&path.to_string_lossy()) {
+    let read = ReadCount::default();
+    let (input, size) = match open_counted(&path.to_string_lossy(), &read) {
         Ok(r) => r,
         Err(e) => {
             fs.error = Some(e.to_string());
@@ -184,7 +199,7 @@ fn check_file(
         }
     };
     files.set_headers(id, reader.headers().to_vec());
-    if verbose {
+    if run.verbose {
         to_stderr(format_args!("{display}: {}", reader.mapping().describe()));
     }
     let checker = Checker {
@@ -192,7 +207,10 @@ fn check_file(
         codesets,
         files,
     };
-    let stats = check_events(&mut reader, checker, threads, |d: &Diagnostic| {
+    let progress = run
+        .show_progress
+        .then(|| FileProgress::start(&display, size, read));
+    let stats = check_events(&mut reader, checker, run.threads, |d: &Diagnostic| {
         *summary.by_severity.entry(d.severity).or_default() += 1;
         match summary.by_rule.get_mut(d.rule.name.as_str()) {
             Some(n) => *n += 1,
@@ -202,7 +220,12 @@ fn check_file(
         }
         summary.diagnostics += 1;
         report.diagnostic(d).map_err(Failure::output)
-    })?;
+    });
+    // The line is cleared before anything else goes to stderr.
+    if let Some(p) = progress {
+        p.finish();
+    }
+    let stats = stats?;
     // A read failure part-way through (disk error, corrupt gzip) ends the
     // events early: the file counts as unreadable, after what was read.
     if let Some(e) = reader.take_error() {

@@ -10,6 +10,7 @@ pub mod fix;
 pub mod lookup;
 pub mod lsp;
 pub mod pipeline;
+pub mod progress;
 pub mod rules;
 
 use std::path::PathBuf;
