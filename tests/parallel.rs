@@ -301,3 +301,32 @@ fn tuva_export_same_findings() {
     same_with_threads(&["--format", "jsonl", c]);
     same_with_threads(&["--format", "short", c, "--members", m]);
 }
+
+/// One set of workers serves every file of a run: files of different
+/// layouts and headers, and one that cannot be opened, give the findings,
+/// column names and counts of a one-thread run, in order.
+#[test]
+fn the_workers_of_a_run_serve_each_file_in_turn() {
+    let dir = tempfile::tempdir().unwrap();
+    let wide = write_generated(dir.path(), 2000, 3);
+    let long = dir.path().join("long.csv");
+    std::fs::write(&long, long_file(800, 9)).unwrap();
+    let missing = dir.path().join("missing.csv");
+    let again = write_generated(dir.path(), 1200, 4);
+    let files = [&wide, &long, &missing, &again].map(|p| p.to_str().unwrap().to_string());
+    let args = |format: &'static str| {
+        let mut a = vec!["--format", format, "--color", "never"];
+        a.extend(files.iter().map(String::as_str));
+        a
+    };
+    same_with_threads(&args("jsonl"));
+    same_with_threads(&args("human"));
+    let (code, findings, summary) = run(&args("short"), "2");
+    assert_eq!(code, 2, "an unreadable file fails the run: {summary}");
+    assert!(summary.contains("in 4 files"), "{summary}");
+    // Findings of every readable file, each under its own name.
+    for path in [&files[0], &files[1], &files[3]] {
+        assert!(findings.contains(&format!("{path}:")), "{path}");
+    }
+    assert!(!findings.contains("missing.csv:"), "{findings}");
+}

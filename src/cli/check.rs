@@ -5,10 +5,10 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::claims::{
-    ClaimReader, ColumnMap, InputOptions, Members, ReadCount, open_counted, open_input,
+    ClaimReader, ColumnMap, FileId, InputOptions, Members, ReadCount, open_counted, open_input,
 };
 use crate::cli::args::{CheckArgs, ColorChoice};
-use crate::cli::pipeline::{Checker, check_events};
+use crate::cli::pipeline::{Checker, Workers, check_events};
 use crate::cli::progress::{self, FileProgress};
 use crate::cli::{ExitCode, Failure, load_catalog, load_codesets, load_config, to_stderr};
 use crate::codeset::poa::PoaExemptList;
@@ -106,34 +106,50 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
     };
 
     let threads = thread_count(args.threads)?;
-    let show_progress = progress::wanted(args.quiet, args.no_progress, stdout_tty);
+    let run = FileRun {
+        verbose: args.verbose,
+        show_progress: progress::wanted(args.quiet, args.no_progress, stdout_tty),
+    };
+    // Every file is known to the table before checking starts, so that the
+    // workers can read it for the whole run.
+    let ids: Vec<FileId> = args
+        .files
+        .iter()
+        .map(|p| files.add(&display_name(p)))
+        .collect();
+    let checker = Checker {
+        engine: &engine,
+        codesets: &codesets,
+        files: &files,
+    };
     let mut unreadable = 0usize;
-    for path in &args.files {
-        let file_summary = check_file(
-            path,
-            &input_options,
-            members.as_ref(),
-            &engine,
-            &codesets,
-            &mut files,
-            report.as_mut(),
-            &mut summary,
-            FileRun {
-                verbose: args.verbose,
-                threads,
-                show_progress,
-            },
-        )?;
-        if file_summary.error.is_some() {
-            unreadable += 1;
+    std::thread::scope(|scope| {
+        // One set of workers serves every file (see `pipeline`).
+        let workers = (threads > 1).then(|| Workers::start(scope, threads, checker));
+        for (path, &id) in args.files.iter().zip(&ids) {
+            let file_summary = check_file(
+                path,
+                id,
+                &input_options,
+                members.as_ref(),
+                checker,
+                workers.as_ref(),
+                report.as_mut(),
+                &mut summary,
+                run,
+            )?;
+            if file_summary.error.is_some() {
+                unreadable += 1;
+            }
+            summary.rows_read += file_summary.rows_read;
+            summary.rows_checked += file_summary.rows_checked;
+            summary.rows_rejected += file_summary.rows_rejected;
+            summary.claims += file_summary.claims;
+            summary.claims_icd9 += file_summary.claims_icd9;
+            summary.files.push(file_summary);
         }
-        summary.rows_read += file_summary.rows_read;
-        summary.rows_checked += file_summary.rows_checked;
-        summary.rows_rejected += file_summary.rows_rejected;
-        summary.claims += file_summary.claims;
-        summary.claims_icd9 += file_summary.claims_icd9;
-        summary.files.push(file_summary);
-    }
+        Ok::<(), Failure>(())
+    })?;
     summary.notices.extend(coverage_notices(&codesets));
     summary.notices.extend(engine.notices());
     summary.code_sets_used = codesets.editions_used();
@@ -155,28 +171,29 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
     })
 }
 
-/// How one file is checked.
+/// How each file is checked.
 #[derive(Clone, Copy)]
 struct FileRun {
     verbose: bool,
-    threads: usize,
     show_progress: bool,
 }
 
+/// Checks the file `path`, registered in the run's file table as `id`, on
+/// `workers` (`None`: on this thread).
 #[allow(clippy::too_many_arguments)]
-fn check_file(
+fn check_file<'m>(
     path: &Path,
+    id: FileId,
     options: &InputOptions,
-    members: Option<&Members>,
-    engine: &Engine,
-    codesets: &CodeSets,
-    files: &mut FileTable,
+    members: Option<&'m Members>,
+    checker: Checker<'_>,
+    workers: Option<&Workers<'m>>,
     report: &mut (dyn Reporter + Send),
     summary: &mut Summary,
     run: FileRun,
 ) -> Result<FileSummary, Failure> {
     let display = display_name(path);
-    let id = files.add(&display);
+    let files = checker.files;
     let mut fs = FileSummary {
         path: display.clone(),
         ..FileSummary::default()
@@ -202,15 +219,10 @@ fn check_file(
     if run.verbose {
         to_stderr(format_args!("{display}: {}", reader.mapping().describe()));
     }
-    let checker = Checker {
-        engine,
-        codesets,
-        files,
-    };
     let progress = run
         .show_progress
         .then(|| FileProgress::start(&display, size, read));
-    let stats = check_events(&mut reader, checker, run.threads, |d: &Diagnostic| {
+    let stats = check_events(&mut reader, checker, workers, |d: &Diagnostic| {
         *summary.by_severity.entry(d.severity).or_default() += 1;
         match summary.by_rule.get_mut(d.rule.name.as_str()) {
             Some(n) => *n += 1,

@@ -1,7 +1,7 @@
 //! The names and headers of the files in a run, so that diagnostics can name
 //! the file and column of a cell that a claim only refers to by index.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::claims::FileId;
 
@@ -9,10 +9,13 @@ use crate::claims::FileId;
 #[derive(Clone, Debug, Default)]
 pub struct FileInfo {
     pub name: Arc<str>,
-    pub headers: Vec<Arc<str>>,
+    /// Set once, when the file's header is read: the threads that check a
+    /// run's files read the table while later files are still opened.
+    headers: OnceLock<Vec<Arc<str>>>,
 }
 
-/// All files of a run, indexed by [`FileId`].
+/// All files of a run, indexed by [`FileId`]. Files are added before
+/// checking starts; each file's headers are filed once it is opened.
 #[derive(Clone, Debug, Default)]
 pub struct FileTable {
     files: Vec<FileInfo>,
@@ -23,15 +26,16 @@ impl FileTable {
     pub fn add(&mut self, name: &str) -> FileId {
         self.files.push(FileInfo {
             name: Arc::from(name),
-            headers: Vec::new(),
+            headers: OnceLock::new(),
         });
         (self.files.len() - 1) as FileId
     }
 
-    /// Records the header of a file once it is read.
-    pub fn set_headers(&mut self, id: FileId, headers: Vec<Arc<str>>) {
-        if let Some(f) = self.files.get_mut(id as usize) {
-            f.headers = headers;
+    /// Records the header of a file once it is read (the first time only:
+    /// a file has one header).
+    pub fn set_headers(&self, id: FileId, headers: Vec<Arc<str>>) {
+        if let Some(f) = self.files.get(id as usize) {
+            let _ = f.headers.set(headers);
         }
     }
 
@@ -51,6 +55,7 @@ impl FileTable {
         self.files
             .get(id as usize)?
             .headers
+            .get()?
             .get(field as usize)
             .cloned()
     }
