@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use dxlint::cli::check::SMALL_FILE;
 
 /// A small deterministic generator (SplitMix64).
 struct Rng(u64);
@@ -202,7 +203,15 @@ fn same_with_threads(args: &[&str]) {
 
 fn write_generated(dir: &Path, rows: usize, seed: u64) -> PathBuf {
     let path = dir.join(format!("generated-{seed}.csv"));
-    std::fs::write(&path, generated_file(rows, seed)).unwrap();
+    let text = generated_file(rows, seed);
+    // Smaller files are checked on the main thread whatever `--threads`
+    // says: these tests are about the workers.
+    assert!(
+        text.len() as u64 >= SMALL_FILE,
+        "{rows} rows: {} bytes",
+        text.len()
+    );
+    std::fs::write(&path, text).unwrap();
     path
 }
 
@@ -310,7 +319,9 @@ fn the_workers_of_a_run_serve_each_file_in_turn() {
     let dir = tempfile::tempdir().unwrap();
     let wide = write_generated(dir.path(), 2000, 3);
     let long = dir.path().join("long.csv");
-    std::fs::write(&long, long_file(800, 9)).unwrap();
+    let text = long_file(800, 9);
+    assert!(text.len() as u64 >= SMALL_FILE, "{} bytes", text.len());
+    std::fs::write(&long, text).unwrap();
     let missing = dir.path().join("missing.csv");
     let again = write_generated(dir.path(), 1200, 4);
     let files = [&wide, &long, &missing, &again].map(|p| p.to_str().unwrap().to_string());

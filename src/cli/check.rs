@@ -171,6 +171,14 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
     })
 }
 
+/// Files smaller than this are checked on this thread even when workers
+/// run: a file of a batch or two leaves nothing to do in parallel, and
+/// handing its rows from thread to thread costs more than the second core
+/// gains. (250 files of 600 rows, 72 KB each: 0.57 s on two threads against
+/// 0.45 s on one; 300 files of 1,000 rows, 116 KB: 0.59-0.68 s against
+/// 0.74-0.79 s.)
+pub const SMALL_FILE: u64 = 96 << 10;
+
 /// How each file is checked.
 #[derive(Clone, Copy)]
 struct FileRun {
@@ -219,6 +227,8 @@ fn check_file<'m>(
     if run.verbose {
         to_stderr(format_args!("{display}: {}", reader.mapping().describe()));
     }
+    // Standard input and pipes have no size: they may be large.
+    let workers = workers.filter(|_| size.is_none_or(|n| n >= SMALL_FILE));
     let progress = run
         .show_progress
         .then(|| FileProgress::start(&display, size, read));
