@@ -19,6 +19,8 @@
 #   (c) peer: scripts/bench/peer.py, Python's csv module and the PyPI
 #       package simple-icd-10-cm checking validity and billability of each
 #       diagnosis cell (in a virtualenv this script creates).
+# The 1M-row file is also split into 100 files of 10,000 rows, checked in
+# one run with 1 thread and with every core (a run of many files).
 # Then start-up: dxlint on a 10-row file (hyperfine when installed).
 #
 # Environment:
@@ -164,6 +166,22 @@ for n in "${SIZES[@]}"; do
         row "$size_label" "(c) peer: Python + simple-icd-10-cm $PEER_VERSION" "$peer_t" "$peer_rss" "$n" "$bytes" "$floor_rate" "$peer_rate" "$peer_cpu" "$dfloor_rate"
     else
         ROWS_OUT+=("| $size_label | (c) peer | skipped (PEER_MAX_ROWS=$PEER_MAX_ROWS) | | | | | | | |")
+    fi
+    if [ "$n" = 1000000 ] && [ "$HAS_THREADS" = 1 ]; then
+        mkdir -p "$TMP/many"
+        tail -n +2 "$file" | split -l 10000 -d -a 3 - "$TMP/many/part"
+        for part in "$TMP"/many/part???; do
+            { head -n 1 "$file"; cat "$part"; } >"$part.csv"
+            rm "$part"
+        done
+        many_label="$n rows in 100 files, $(awk -v b="$bytes" 'BEGIN { printf "%.0f MB", b / 1e6 }')"
+        measure "dxlint 1 thread, 100 files" "$DXLINT" check --isolated --format jsonl -o "$TMP/out.jsonl" --quiet --threads 1 "$TMP"/many/*.csv
+        many_one_t=$BEST
+        row "$many_label" "(b) dxlint, 1 thread" "$BEST" "$RSS" "$n" "$bytes" "$floor_rate" "$peer_rate" "$CPU" "$dfloor_rate"
+        measure "dxlint $NPROC threads, 100 files" "$DXLINT" check --isolated --format jsonl -o "$TMP/out.jsonl" --quiet --threads "$NPROC" "$TMP"/many/*.csv
+        row "$many_label" "(b) dxlint, $NPROC threads" "$BEST" "$RSS" "$n" "$bytes" "$floor_rate" "$peer_rate" "$CPU" "$dfloor_rate"
+        ROWS_OUT+=("| $many_label | speed-up, $NPROC threads over 1 | | | | | | $(ratio "$many_one_t" "$BEST")x | | |")
+        rm -rf "$TMP/many"
     fi
     rm -f "$file"
 done
