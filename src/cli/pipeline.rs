@@ -1,5 +1,5 @@
-//! Checking one claims file on several threads, with the findings in file
-//! order and the accounting of the single-threaded run.
+//! Checking claims files on several threads, with each file's findings in
+//! file order and the accounting of the single-threaded run.
 //!
 //! ```text
 //! reading thread        workers (N)                 this thread
