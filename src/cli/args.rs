@@ -106,8 +106,8 @@ pub struct CheckArgs {
     /// Print no summary
     #[arg(long, short = 'q')]
     pub quiet: bool,
-    /// Show no progress line (shown for long runs when the report goes to
-    /// a file or a pipe and stderr is a terminal)
+    /// Show no progress line (shown on a terminal's stderr for long runs
+    /// whose report goes to a file)
     #[arg(long)]
     pub no_progress: bool,
     /// Print the column mapping chosen for each file (to stderr)

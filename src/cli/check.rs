@@ -108,7 +108,11 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
     let threads = thread_count(args.threads)?;
     let run = FileRun {
         verbose: args.verbose,
-        show_progress: progress::wanted(args.quiet, args.no_progress, stdout_tty),
+        show_progress: progress::wanted(
+            args.quiet,
+            args.no_progress,
+            args.output.is_some() || progress::stdout_is_file(),
+        ),
     };
     // Every file is known to the table before checking starts, so that the
     // workers can read it for the whole run.

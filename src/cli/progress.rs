@@ -1,11 +1,12 @@
 //! A progress line on the terminal while a large file is checked.
 //!
 //! A file of tens of millions of claims takes a minute; a silent minute
-//! looks like a hang. When the report goes to a file or a pipe and stderr
-//! is a terminal, `check` shows how much of the file is read, the rate and
-//! the time left. The line appears only once a file has taken
-//! [`SHOW_AFTER`], so small files never flash one, and it is cleared
-//! before anything else is written to stderr.
+//! looks like a hang. When the report goes to a file (`-o`, or stdout
+//! redirected to one) and stderr is a terminal, `check` shows how much of
+//! the file is read, the rate and the time left. Not when the report goes
+//! to a pipe: a pager such as `less` owns the terminal then. The line
+//! appears only once a file has taken [`SHOW_AFTER`], so small files never
+//! flash one, and it is cleared before anything else is written to stderr.
 //!
 //! The reading thread only adds to a [`ReadCount`] per buffer it fills; a
 //! ticker thread of its own turns that into the line, so checking is not
@@ -27,9 +28,15 @@ pub const SHOW_AFTER: Duration = Duration::from_millis(500);
 const TICK: Duration = Duration::from_millis(100);
 
 /// Whether `check` shows progress: not with `--quiet` or `--no-progress`,
-/// and only on a terminal that the report itself does not use.
-pub fn wanted(quiet: bool, no_progress: bool, report_on_terminal: bool) -> bool {
-    !quiet && !no_progress && !report_on_terminal && std::io::stderr().is_terminal()
+/// and only when the report goes to a file and stderr is a terminal.
+pub fn wanted(quiet: bool, no_progress: bool, report_to_file: bool) -> bool {
+    !quiet && !no_progress && report_to_file && std::io::stderr().is_terminal()
+}
+
+/// Whether standard output is a regular file (`dxlint check ... > out`).
+pub fn stdout_is_file() -> bool {
+    // /dev/stdout leads to whatever descriptor 1 is.
+    cfg!(unix) && std::fs::metadata("/dev/stdout").is_ok_and(|m| m.is_file())
 }
 
 /// The progress line of one file, drawn by a ticker thread until
@@ -139,9 +146,9 @@ mod tests {
     }
 
     #[test]
-    fn quiet_runs_and_reports_on_the_terminal_show_none() {
-        assert!(!wanted(true, false, false));
-        assert!(!wanted(false, true, false));
-        assert!(!wanted(false, false, true));
+    fn quiet_runs_and_reports_not_in_a_file_show_none() {
+        assert!(!wanted(true, false, true));
+        assert!(!wanted(false, true, true));
+        assert!(!wanted(false, false, false));
     }
 }
