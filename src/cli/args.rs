@@ -113,7 +113,7 @@ pub struct CheckArgs {
     /// Print the column mapping chosen for each file (to stderr)
     #[arg(long, short = 'v')]
     pub verbose: bool,
-    /// Threads that build and check claims (0: one per core) [env: DXLINT_THREADS]
+    /// Threads that build and check claims (0: one per core, at most 8) [env: DXLINT_THREADS]
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
     /// Do not report findings recorded in this baseline (from `dxlint baseline`)
