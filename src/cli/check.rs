@@ -232,10 +232,10 @@ fn check_file<'m>(
         to_stderr(format_args!("{display}: {}", reader.mapping().describe()));
     }
     // Standard input and pipes have no size: they may be large.
-    let workers = workers.filter(|_| size.is_none_or(|n| n >= SMALL_FILE));
-    let progress = run
-        .show_progress
-        .then(|| FileProgress::start(&display, size, read));
+    let small = size.is_some_and(|n| n < SMALL_FILE);
+    let workers = workers.filter(|_| !small);
+    // A small file is done before a progress line would appear.
+    let progress = (run.show_progress && !small).then(|| FileProgress::start(&display, size, read));
     let stats = check_events(&mut reader, checker, workers, |d: &Diagnostic| {
         *summary.by_severity.entry(d.severity).or_default() += 1;
         match summary.by_rule.get_mut(d.rule.name.as_str()) {
