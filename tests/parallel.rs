@@ -201,17 +201,23 @@ fn same_with_threads(args: &[&str]) {
     }
 }
 
-fn write_generated(dir: &Path, rows: usize, seed: u64) -> PathBuf {
-    let path = dir.join(format!("generated-{seed}.csv"));
-    let text = generated_file(rows, seed);
-    // Smaller files are checked on the main thread whatever `--threads`
-    // says: these tests are about the workers.
+/// Writes a file for the workers to check. Smaller files are checked on
+/// the main thread whatever `--threads` says: these tests are about the
+/// workers.
+fn write_for_workers(path: &Path, text: impl AsRef<[u8]>) {
+    let text = text.as_ref();
     assert!(
         text.len() as u64 >= SMALL_FILE,
-        "{rows} rows: {} bytes",
+        "{}: {} bytes",
+        path.display(),
         text.len()
     );
-    std::fs::write(&path, text).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+fn write_generated(dir: &Path, rows: usize, seed: u64) -> PathBuf {
+    let path = dir.join(format!("generated-{seed}.csv"));
+    write_for_workers(&path, generated_file(rows, seed));
     path
 }
 
@@ -291,7 +297,7 @@ fn long_file(claims: usize, seed: u64) -> String {
 fn long_layout_same_findings() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("long.csv");
-    std::fs::write(&path, long_file(1500, 5)).unwrap();
+    write_for_workers(&path, long_file(1500, 5));
     let file = path.to_str().unwrap();
     same_with_threads(&["--format", "jsonl", file]);
     same_with_threads(&["--format", "human", "--color", "never", file]);
@@ -319,9 +325,7 @@ fn the_workers_of_a_run_serve_each_file_in_turn() {
     let dir = tempfile::tempdir().unwrap();
     let wide = write_generated(dir.path(), 2000, 3);
     let long = dir.path().join("long.csv");
-    let text = long_file(800, 9);
-    assert!(text.len() as u64 >= SMALL_FILE, "{} bytes", text.len());
-    std::fs::write(&long, text).unwrap();
+    write_for_workers(&long, long_file(800, 9));
     let missing = dir.path().join("missing.csv");
     let again = write_generated(dir.path(), 1200, 4);
     let files = [&wide, &long, &missing, &again].map(|p| p.to_str().unwrap().to_string());
