@@ -20,7 +20,7 @@ use super::columns::{ColumnMap, Layout, Mapping, looks_like_data};
 use super::error::InputError;
 use super::events::{Event, FileStats, MalformedRow};
 use super::hash::{FieldHasher, hash_bytes};
-use super::long::{LongGroup, MAX_DIAGNOSES};
+use super::long::{Entries, LongGroup, MAX_DIAGNOSES};
 use super::members::Members;
 use super::reader::{RecordProblem, RecordReader};
 use super::rows::{
@@ -71,6 +71,8 @@ pub struct ClaimReader<'m> {
     done: bool,
     seen: WideSeen,
     group: Option<LongGroup>,
+    /// The room of the last long-layout claim's rows, for the next.
+    long_room: Entries,
     long_ids: RecentIds,
     /// The cells copied for other threads ([`ClaimReader::next_batch`]).
     copied: Arc<CopiedColumns>,
@@ -179,6 +181,7 @@ impl<'m> ClaimReader<'m> {
             done: false,
             seen: WideSeen::default(),
             group: None,
+            long_room: Entries::default(),
             long_ids: RecentIds::default(),
             copied,
         })
@@ -453,8 +456,10 @@ impl<'m> ClaimReader<'m> {
     pub fn next_batch(&mut self, batch: &mut RowBatch, max: usize) -> bool {
         batch.clear();
         if self.mapping.layout == Layout::Long {
+            batch.reuse_claims();
             while batch.len() < max.max(1) {
                 match self.next_event() {
+                    Some(Event::Claim(claim)) => batch.items.push(Item::Claim(claim)),
                     Some(ev) => batch.items.push(Item::Ready(Box::new(ev))),
                     None => return false,
                 }
@@ -640,9 +645,9 @@ impl<'m> ClaimReader<'m> {
                 Ok(h) => h,
                 Err(fault) => return Some(self.reject(fault)),
             };
-            let mut group = LongGroup::new(idh, head);
-            group.push(seq, loc, dx);
             finished = self.finish_group();
+            let mut group = LongGroup::new(idh, head, std::mem::take(&mut self.long_room));
+            group.push(seq, loc, dx);
             if self.long_ids.insert(idh) {
                 self.stats.claims_split += 1;
             }
@@ -655,7 +660,8 @@ impl<'m> ClaimReader<'m> {
     /// Ends the long-layout claim under construction, if any: its event,
     /// or nothing when it is an ICD-9 claim.
     fn finish_group(&mut self) -> Option<Event> {
-        let claim = self.group.take()?.finish();
+        let (claim, room) = self.group.take()?.finish();
+        self.long_room = room;
         if is_icd9(&claim) {
             self.stats.claims_icd9 += 1;
             return None;

@@ -15,7 +15,8 @@
 //! cannot fail, so the grouping can record them at once. Any other row is built on
 //! the reading thread, as the single-threaded reader does. Long-layout files
 //! group rows into claims as they go and are read on one thread: their
-//! batches hold finished events.
+//! batches hold finished claims and events, and the claims come back in
+//! the batch to be reused.
 
 use std::collections::HashSet;
 use std::io::Read;
@@ -73,6 +74,11 @@ impl<R: Read> RecordView for RecordReader<R> {
         RecordReader::nul_free(self)
     }
 }
+
+/// Longest lists of a claim given back to be reused: every batch in flight
+/// holds its claims' lists, so long ones would add up (about 6 diagnoses
+/// is usual).
+const RETURNED_CAPACITY: usize = 16;
 
 /// Copied text per batch before it counts as full.
 const MAX_BATCH_BYTES: usize = 8 << 20;
@@ -164,6 +170,9 @@ pub enum Item {
     Built(Box<Claim>, Tally),
     /// A copied row ([`RowBuilder::build`]), still to be built and counted.
     Row(u32, Tally),
+    /// A long-layout claim, built and counted on the reading thread. Once
+    /// checked it goes back there in the batch ([`RowBatch::give_back`]).
+    Claim(Box<Claim>),
 }
 
 /// Rows taken off a claims file, in file order, ready to be built anywhere.
@@ -178,6 +187,8 @@ pub struct RowBatch {
     rows: Vec<RowCopy>,
     lines: Vec<(u64, u32, u32)>,
     line_text: Vec<u8>,
+    /// Checked claims on their way back to the thread that built them.
+    spare: Vec<Box<Claim>>,
 }
 
 impl RowBatch {
@@ -201,6 +212,17 @@ impl RowBatch {
 
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
+    }
+
+    /// Keeps a checked [`Item::Claim`] for the thread that fills the batch
+    /// next ([`RowBatch::reuse_claims`]), unless its lists are long.
+    pub fn give_back(&mut self, claim: Box<Claim>) {
+        self.spare.extend(claim.emptied(RETURNED_CAPACITY));
+    }
+
+    /// Hands the claims given back to this thread's next claims.
+    pub fn reuse_claims(&mut self) {
+        Claim::take_back(&mut self.spare);
     }
 
     /// Holds `max` steps, or enough text that a batch stays small in memory

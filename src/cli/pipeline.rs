@@ -196,6 +196,10 @@ impl Job {
         for item in items.drain(..) {
             match item {
                 Item::Ready(event) => checker.event(&event, &mut self.found),
+                Item::Claim(claim) => {
+                    checker.claim(&claim, &mut self.found);
+                    self.batch.give_back(claim);
+                }
                 Item::Built(claim, tally) => {
                     self.claim(&claim, tally, checker);
                     claim.recycle();
