@@ -30,49 +30,37 @@ pub(crate) type InstructionList = Rc<Vec<Rc<Instruction>>>;
 pub(crate) struct DerivedNotes<G, L> {
     /// By release and group; `None`: the group holds nothing of use.
     groups: Memo<Option<Rc<G>>>,
-    /// What a category or subcategory passes on to the codes below it, by
-    /// release and entry: each code's first sight then reads only its own
-    /// notes.
-    parents: Memo<Inherited>,
+    /// The numbers of the groups of use a category passes on (its own, its
+    /// sections' and its chapter's), by release and category: the long
+    /// part of every walk, taken once per category.
+    categories: Memo<Box<[u32]>>,
     /// By [`list_key`] (the release and the groups' numbers): the list's
     /// number in `made`.
     lists: HashMap<Box<[u32]>, u32, BuildHasherDefault<KeyHasher>>,
     /// Every list made, by number.
     made: Vec<Rc<L>>,
-    /// The groups of the code at hand, reused from code to code.
+    /// The key of the code at hand's list ([`list_key`]), reused from code
+    /// to code.
     found: Vec<u32>,
-    /// The key of the list at hand ([`list_key`]), likewise reused.
-    key: Vec<u32>,
 }
 
-/// The groups of use an entry passes on, nearest first: its own (for a
-/// category, also its sections' and its chapter's) and its ancestors'.
-struct Inherited {
-    groups: Box<[u32]>,
-    /// The list of exactly these groups, as a word ([`list_number`]), or
-    /// 0 until a code without groups of its own asks for it.
-    word: u32,
-}
-
-/// The word of a code that inherits no group of use.
-const NO_LIST: u32 = 1;
-
-/// Starts the key of a list in `out`: the release, in two numbers; the
-/// groups' numbers, nearest first, follow.
+/// Starts the key of a list in `out`: the release, in [`LIST_KEY_LEN`]
+/// numbers; the groups' numbers, nearest first, follow.
 fn list_key(version: &Version, out: &mut Vec<u32>) {
     let id = version.id();
     out.extend([id as u32, (id >> 32) as u32]);
 }
 
+const LIST_KEY_LEN: usize = 2;
+
 impl<G, L> Default for DerivedNotes<G, L> {
     fn default() -> Self {
         DerivedNotes {
             groups: Memo::default(),
-            parents: Memo::default(),
+            categories: Memo::default(),
             lists: HashMap::default(),
             made: Vec::new(),
             found: Vec::new(),
-            key: Vec::new(),
         }
     }
 }
@@ -89,100 +77,55 @@ impl<G, L> DerivedNotes<G, L> {
         key: CodeKey,
         kind: NoteKind,
         parse: impl Fn(&NoteGroup<'_>) -> Option<G>,
-        combine: impl Fn(Vec<Rc<G>>) -> L,
+        combine: impl FnOnce(Vec<Rc<G>>) -> L,
     ) -> Option<(u32, Rc<L>)> {
         let entry = version.get(key)?;
-        let mut own = std::mem::take(&mut self.found);
-        own.clear();
-        self.own_groups(version, entry, kind, &parse, &mut own);
-        let word = match entry.parent() {
-            // Most codes have no notes of their own: theirs is the list
-            // their parent passes on, numbered once for all its children.
-            Some(parent) if own.is_empty() => {
-                let at = self.inherited(version, parent, kind, &parse);
-                match self.parents[&at].word {
-                    0 => {
-                        let groups = self.parents[&at].groups.clone();
-                        let word = self.number(version, &groups, &combine);
-                        self.parents.get_mut(&at).expect("filed above").word = word;
-                        word
-                    }
-                    word => word,
+        // The walk gathers group numbers only: most codes inherit a list
+        // already made, and its parts (each an allocation of its own, so a
+        // cache miss to count a reference) are gathered only for a new one.
+        let mut found = std::mem::take(&mut self.found);
+        found.clear();
+        list_key(version, &mut found);
+        for code in std::iter::once(entry).chain(entry.ancestors()) {
+            if code.parent().is_some() {
+                self.own_groups(version, code, kind, &parse, &mut found);
+                continue;
+            }
+            let at = release_key(version, code.index() as u64);
+            match self.categories.get(&at) {
+                Some(top) => found.extend_from_slice(top),
+                None => {
+                    let mut top = Vec::new();
+                    self.own_groups(version, code, kind, &parse, &mut top);
+                    found.extend_from_slice(&top);
+                    self.categories.insert(at, top.into());
                 }
             }
-            parent => {
-                if let Some(parent) = parent {
-                    let at = self.inherited(version, parent, kind, &parse);
-                    own.extend_from_slice(&self.parents[&at].groups);
-                }
-                self.number(version, &own, &combine)
-            }
+        }
+        let n = if found.len() == LIST_KEY_LEN {
+            None
+        } else if let Some(&n) = self.lists.get(&found[..]) {
+            Some(n)
+        } else {
+            let parts = found[LIST_KEY_LEN..]
+                .iter()
+                .filter_map(|&id| self.groups.get(&release_key(version, u64::from(id))))
+                .flatten()
+                .cloned()
+                .collect();
+            let n = self.made.len() as u32;
+            self.made.push(Rc::new(combine(parts)));
+            self.lists.insert(found.as_slice().into(), n);
+            Some(n)
         };
-        self.found = own;
-        list_number(word).map(|n| (n as u32, Rc::clone(&self.made[n])))
+        self.found = found;
+        n.map(|n| (n, Rc::clone(&self.made[n as usize])))
     }
 
-    /// Files what `entry` passes on to the codes below it, walking up to
-    /// the first ancestor already filed; returns its key in `parents`.
-    fn inherited(
-        &mut self,
-        version: &Version,
-        entry: Entry<'_>,
-        kind: NoteKind,
-        parse: &impl Fn(&NoteGroup<'_>) -> Option<G>,
-    ) -> (u64, u64) {
-        let at = release_key(version, entry.index() as u64);
-        if !self.parents.contains_key(&at) {
-            let mut groups = Vec::new();
-            self.own_groups(version, entry, kind, parse, &mut groups);
-            if let Some(parent) = entry.parent() {
-                let up = self.inherited(version, parent, kind, parse);
-                groups.extend_from_slice(&self.parents[&up].groups);
-            }
-            self.parents.insert(
-                at,
-                Inherited {
-                    groups: groups.into(),
-                    word: 0,
-                },
-            );
-        }
-        at
-    }
-
-    /// The word ([`list_number`]) of the list of `groups`, made the first
-    /// time that run of groups is met in `version`.
-    fn number(
-        &mut self,
-        version: &Version,
-        groups: &[u32],
-        combine: &impl Fn(Vec<Rc<G>>) -> L,
-    ) -> u32 {
-        if groups.is_empty() {
-            return NO_LIST;
-        }
-        let mut key = std::mem::take(&mut self.key);
-        key.clear();
-        list_key(version, &mut key);
-        key.extend_from_slice(groups);
-        let known = self.lists.get(&key[..]).copied();
-        if let Some(n) = known {
-            self.key = key;
-            return n + 2;
-        }
-        let parts = groups
-            .iter()
-            .filter_map(|&id| self.groups.get(&release_key(version, u64::from(id))))
-            .flatten()
-            .cloned()
-            .collect();
-        let n = self.made.len() as u32;
-        self.made.push(Rc::new(combine(parts)));
-        self.lists.insert(key.as_slice().into(), n);
-        self.key = key;
-        n + 2
-    }
-
+    /// The list of a code whose [`CodeWord`](crate::engine::memo::CodeWord)
+    /// is `word`. A word of 0 (not derived on this thread) has `derive` make
+    /// the list ([`DerivedNotes::list`]) and `keep` file the code's word:
+    /// 1 for no list, the list's number + 2 otherwise.
     fn for_code(
         &mut self,
         word: u32,
