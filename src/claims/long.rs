@@ -9,7 +9,11 @@
 //! counted in `claims_split`: joining it would need every claim kept until
 //! the end of the file.
 
-use super::claim::{CellLoc, Claim, Diagnosis};
+use super::build::RowCtx;
+use super::claim::{Cell, CellLoc, Claim, CodeCell, CodeSystem, Diagnosis, DxRole};
+use super::rows::RowFault;
+use super::staged::RecordView;
+use super::values::code_system_from_text;
 
 /// Most diagnoses one claim may carry; further rows are rejected.
 pub const MAX_DIAGNOSES: usize = 1000;
@@ -99,5 +103,122 @@ impl LongGroup {
         }
         entries.clear();
         (claim, Entries(entries))
+    }
+}
+
+/// A long-layout row's claim id and sequence; a fault when the id is empty
+/// or the sequence not a whole number (an empty one is 0).
+pub fn id_and_seq<'c, V: RecordView + ?Sized>(
+    ctx: &'c RowCtx<'_, V>,
+) -> Result<(&'c str, u64), RowFault> {
+    let id = match ctx.text(ctx.map.claim_id)? {
+        Some((_, t)) if !t.is_empty() => t,
+        _ => {
+            let loc = ctx
+                .map
+                .claim_id
+                .and_then(|c| ctx.rec.loc(c))
+                .unwrap_or_else(|| ctx.rec.row_loc());
+            let reason = "the claim id is empty; rows are grouped into claims by it".to_string();
+            return Err((loc, reason));
+        }
+    };
+    let seq = match ctx.text(ctx.map.sequence)? {
+        None => 0,
+        Some((loc, t)) => t.parse::<u64>().map_err(|_| {
+            let reason = "the sequence is not a whole number; rows are ordered by it";
+            (loc, reason.to_string())
+        })?,
+    };
+    Ok((id, seq))
+}
+
+/// What a long-layout row adds to its claim.
+pub struct RowCells {
+    /// The code cell, or the row when the file has no code column.
+    pub loc: CellLoc,
+    /// `None` for an empty code cell.
+    dx: Option<Diagnosis>,
+    row_type: Option<Cell<CodeSystem>>,
+}
+
+/// Reads the code, code type and POA cells of a long-layout row.
+pub fn row_cells<V: RecordView + ?Sized>(ctx: &RowCtx<'_, V>) -> Result<RowCells, RowFault> {
+    let code = ctx.text(ctx.map.code)?;
+    let code_type = ctx.text(ctx.map.code_type)?;
+    let poa = ctx.poa(ctx.map.poa)?;
+    let row_type = code_type.and_then(|(loc, t)| {
+        code_system_from_text(t).map(|value| Cell {
+            loc,
+            raw: t.into(),
+            value,
+        })
+    });
+    let code_system = row_type
+        .as_ref()
+        .map_or(CodeSystem::Icd10Cm, |c| c.value.clone());
+    let (loc, dx) = match code {
+        Some((loc, t)) if !t.is_empty() => (
+            loc,
+            Some(Diagnosis {
+                code: CodeCell::new(loc, t),
+                role: DxRole::Sequenced,
+                position: 0,
+                poa,
+                code_system,
+            }),
+        ),
+        Some((loc, _)) => (loc, None),
+        None => (ctx.rec.row_loc(), None),
+    };
+    Ok(RowCells { loc, dx, row_type })
+}
+
+impl LongGroup {
+    /// The claim whose first row `ctx` is, its rows to be kept in `room`; a
+    /// fault when a claim-level cell cannot be read.
+    pub fn start<V: RecordView + ?Sized>(
+        ctx: &RowCtx<'_, V>,
+        id: &str,
+        seq: u64,
+        cells: RowCells,
+        room: Entries,
+    ) -> Result<LongGroup, RowFault> {
+        let head = ctx.claim_head(Some(id))?;
+        let mut group = LongGroup::new(super::hash::hash_bytes(id.as_bytes()), head, room);
+        group.push(seq, cells.loc, cells.dx);
+        Ok(group)
+    }
+
+    /// Is `id` this claim's?
+    pub fn is_claim(&self, id_hash: u64, id: &str) -> bool {
+        self.id_hash == id_hash && self.claim.id.as_deref() == Some(id)
+    }
+
+    /// Adds a further row of the claim.
+    pub fn add_row<V: RecordView + ?Sized>(
+        &mut self,
+        ctx: &RowCtx<'_, V>,
+        seq: u64,
+        cells: RowCells,
+    ) {
+        ctx.add_source_lines(&mut self.claim);
+        // The claim carries one code type cell: the first, unless a later
+        // row's is neither ICD-10-CM nor ICD-9-CM.
+        let is_other = |c: &Option<Cell<CodeSystem>>| {
+            matches!(
+                c,
+                Some(Cell {
+                    value: CodeSystem::Other(_),
+                    ..
+                })
+            )
+        };
+        if self.claim.code_type.is_none()
+            || (!is_other(&self.claim.code_type) && is_other(&cells.row_type))
+        {
+            self.claim.code_type = cells.row_type.or(self.claim.code_type.take());
+        }
+        self.push(seq, cells.loc, cells.dx);
     }
 }

@@ -15,21 +15,19 @@ use std::io::Read;
 use std::sync::Arc;
 
 use super::build::{RowCtx, is_icd9};
-use super::claim::{Cell, Claim, ClaimType, CodeCell, CodeSystem, Diagnosis, DxRole, FileId};
+use super::claim::{Claim, ClaimType, FileId};
 use super::columns::{ColumnMap, Layout, Mapping, looks_like_data};
 use super::error::InputError;
 use super::events::{Event, FileStats, MalformedRow};
 use super::hash::{FieldHasher, hash_bytes};
-use super::long::{Entries, LongGroup, MAX_DIAGNOSES};
+use super::long::{self, Entries, LongGroup, MAX_DIAGNOSES};
 use super::members::Members;
 use super::reader::{RecordProblem, RecordReader};
 use super::rows::{
     RowFault, binary_head, header_names, is_blank, malformed, shape_fault, size_text,
 };
 use super::staged::{CopiedColumns, Item, RowBatch, RowBuilder, Tally};
-use super::values::{
-    CodeSystemKind, claim_type_from_file_name, code_system_from_text, code_system_kind, trim,
-};
+use super::values::{CodeSystemKind, claim_type_from_file_name, code_system_kind, trim};
 use super::wide::{GENERATION, RecentIds, Seen, WideSeen};
 
 /// How to read claims files.
@@ -552,106 +550,39 @@ impl<'m> ClaimReader<'m> {
     fn long_row(&mut self) -> Option<Event> {
         self.rec.decode();
         let ctx = ctx!(self);
-        let id = match ctx.text(self.mapping.claim_id) {
-            Ok(Some((_, t))) if !t.is_empty() => t,
-            Ok(_) => {
-                let loc = self
-                    .mapping
-                    .claim_id
-                    .and_then(|c| self.rec.loc(c))
-                    .unwrap_or_else(|| self.rec.row_loc());
-                let reason =
-                    "the claim id is empty; rows are grouped into claims by it".to_string();
-                return Some(self.reject((loc, reason)));
-            }
-            Err(fault) => return Some(self.reject(fault)),
-        };
-        let seq = match ctx.text(self.mapping.sequence) {
-            Ok(None) => 0,
-            Ok(Some((loc, t))) => match t.parse::<u64>() {
-                Ok(n) => n,
-                Err(_) => {
-                    let reason = "the sequence is not a whole number; rows are ordered by it";
-                    return Some(self.reject((loc, reason.to_string())));
-                }
-            },
-            Err(fault) => return Some(self.reject(fault)),
-        };
-        let row = ctx.text(self.mapping.code).and_then(|code| {
-            let code_type = ctx.text(self.mapping.code_type)?;
-            Ok((code, code_type, ctx.poa(self.mapping.poa)?))
-        });
-        let (code, code_type, poa) = match row {
+        let (id, seq) = match long::id_and_seq(&ctx) {
             Ok(v) => v,
             Err(fault) => return Some(self.reject(fault)),
         };
-        let idh = hash_bytes(id.as_bytes());
-        let same_claim = self
-            .group
-            .as_ref()
-            .is_some_and(|g| g.id_hash == idh && g.claim.id.as_deref() == Some(id));
-        let row_type = code_type.and_then(|(loc, t)| {
-            code_system_from_text(t).map(|value| Cell {
-                loc,
-                raw: t.into(),
-                value,
-            })
-        });
-        let code_system = row_type
-            .as_ref()
-            .map_or(CodeSystem::Icd10Cm, |c| c.value.clone());
-        let (loc, dx) = match code {
-            Some((loc, t)) if !t.is_empty() => (
-                loc,
-                Some(Diagnosis {
-                    code: CodeCell::new(loc, t),
-                    role: DxRole::Sequenced,
-                    position: 0,
-                    poa,
-                    code_system,
-                }),
-            ),
-            Some((loc, _)) => (loc, None),
-            None => (self.rec.row_loc(), None),
+        let cells = match long::row_cells(&ctx) {
+            Ok(c) => c,
+            Err(fault) => return Some(self.reject(fault)),
         };
+        let idh = hash_bytes(id.as_bytes());
         let mut finished = None;
-        if same_claim {
-            if self.group.as_ref().is_some_and(LongGroup::is_full) {
-                let fault = (loc, format!("the claim exceeds {MAX_DIAGNOSES} diagnoses"));
-                return Some(self.reject(fault));
-            }
-            if let Some(g) = self.group.as_mut() {
-                ctx.add_source_lines(&mut g.claim);
-                // The claim carries one code type cell: the first, unless a
-                // later row's is neither ICD-10-CM nor ICD-9-CM.
-                let is_other = |c: &Option<Cell<CodeSystem>>| {
-                    matches!(
-                        c,
-                        Some(Cell {
-                            value: CodeSystem::Other(_),
-                            ..
-                        })
-                    )
-                };
-                if g.claim.code_type.is_none()
-                    || (!is_other(&g.claim.code_type) && is_other(&row_type))
-                {
-                    g.claim.code_type = row_type.or(g.claim.code_type.take());
+        match self.group.as_mut() {
+            Some(g) if g.is_claim(idh, id) => {
+                if g.is_full() {
+                    let fault = (
+                        cells.loc,
+                        format!("the claim exceeds {MAX_DIAGNOSES} diagnoses"),
+                    );
+                    return Some(self.reject(fault));
                 }
-                g.push(seq, loc, dx);
+                g.add_row(&ctx, seq, cells);
             }
-        } else {
-            let head = match ctx.claim_head(Some(id)) {
-                Ok(h) => h,
-                Err(fault) => return Some(self.reject(fault)),
-            };
-            finished = self.finish_group();
-            let mut group = LongGroup::new(idh, head, std::mem::take(&mut self.long_room));
-            group.push(seq, loc, dx);
-            if self.long_ids.insert(idh) {
-                self.stats.claims_split += 1;
+            _ => {
+                let room = std::mem::take(&mut self.long_room);
+                let group = match LongGroup::start(&ctx, id, seq, cells, room) {
+                    Ok(g) => g,
+                    Err(fault) => return Some(self.reject(fault)),
+                };
+                finished = self.finish_group();
+                if self.long_ids.insert(idh) {
+                    self.stats.claims_split += 1;
+                }
+                self.group = Some(group);
             }
-            self.group = Some(group);
         }
         self.count_checked();
         finished
