@@ -303,6 +303,80 @@ fn long_layout_same_findings() {
     same_with_threads(&["--format", "human", "--color", "never", file]);
 }
 
+/// Long-layout rows the reading thread keeps for itself: a row that is not
+/// UTF-8 (in an unread column it is still checked; in the code cell it is
+/// rejected), and a claim too long for one batch, whose extra rows are
+/// rejected. The claims around them go to the workers; ICD-9 claims are
+/// counted there.
+#[test]
+fn long_layout_rows_the_workers_cannot_take() {
+    let mut rng = Rng(3);
+    let mut text: Vec<u8> =
+        b"claim_id,seq,dx_code,icd_version,service_date,birth_date,sex,note\n".to_vec();
+    let row =
+        |text: &mut Vec<u8>, id: &str, seq: usize, code: &[u8], version: &str, note: &[u8]| {
+            text.extend_from_slice(format!("{id},{seq},").as_bytes());
+            text.extend_from_slice(code);
+            text.extend_from_slice(format!(",{version},2025-03-01,1960-05-05,F,").as_bytes());
+            text.extend_from_slice(note);
+            text.push(b'\n');
+        };
+    for c in 0..3000 {
+        let id = format!("K{c:05}");
+        let icd9 = c % 50 == 7;
+        for k in 1..=1 + rng.below(5) as usize {
+            let (code, version) = if icd9 {
+                (&b"4019"[..], "9")
+            } else {
+                (rng.pick(CODES).as_bytes(), "10")
+            };
+            // Not UTF-8: in the note (the row is still read), in the code
+            // cell (the row is rejected).
+            let note: &[u8] = if c % 97 == 5 { b"caf\xe9" } else { b"ok" };
+            let code: &[u8] = if c % 89 == 3 && k == 2 {
+                b"E1\xff1.9"
+            } else {
+                code
+            };
+            row(&mut text, &id, k, code, version, note);
+            if c % 211 == 9 && k == 1 {
+                text.extend_from_slice(b"\n");
+                text.extend_from_slice(
+                    b"claim_id,seq,dx_code,icd_version,service_date,birth_date,sex,note\n",
+                );
+            }
+        }
+        if c == 1500 {
+            for k in 1..=6000 {
+                row(
+                    &mut text,
+                    "HUGE",
+                    k,
+                    rng.pick(CODES).as_bytes(),
+                    "10",
+                    b"ok",
+                );
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long-odd.csv");
+    write_for_workers(&path, &text);
+    let file = path.to_str().unwrap();
+    same_with_threads(&["--format", "jsonl", file]);
+    same_with_threads(&["--format", "short", file]);
+    let (_, found, summary) = run(&["--format", "jsonl", file], "2");
+    let count = |needle: &str| found.lines().filter(|l| l.contains(needle)).count();
+    assert_eq!(count("the claim exceeds 1000 diagnoses"), 5000, "{summary}");
+    assert!(count("not valid UTF-8") > 10, "{summary}");
+    assert!(count("repeats the header line") > 10, "{summary}");
+    // 3,001 claims, 60 of them ICD-9-CM (counted, not checked).
+    assert!(
+        summary.contains("(15013 rows read, 9972 checked, 5041 rejected; 2941 claims)"),
+        "{summary}"
+    );
+}
+
 #[test]
 fn tuva_export_same_findings() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/realworld/tuva");

@@ -245,6 +245,8 @@ thread_local! {
     /// measurable part of reading a row. A thread that builds claims for
     /// others gets theirs back ([`Claim::take_back`]): a claim freed on
     /// another thread than the one that allocated it costs both.
+    // The boxes are what is reused: a claim is built and handed on boxed.
+    #[allow(clippy::vec_box)]
     static SPARE: RefCell<Vec<Box<Claim>>> = const { RefCell::new(Vec::new()) };
 }
 

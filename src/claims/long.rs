@@ -11,7 +11,7 @@
 
 use super::build::RowCtx;
 use super::claim::{Cell, CellLoc, Claim, CodeCell, CodeSystem, Diagnosis, DxRole};
-use super::rows::RowFault;
+use super::rows::{RowFault, field_str};
 use super::staged::RecordView;
 use super::values::code_system_from_text;
 
@@ -106,28 +106,50 @@ impl LongGroup {
     }
 }
 
+/// A long-layout claim whose rows are copied into a batch for a worker to
+/// assemble: what the reading thread needs to go on deciding.
+pub struct CopiedClaim {
+    pub id_hash: u64,
+    pub id: String,
+    /// Its rows so far, empty code cells included.
+    pub rows: usize,
+    /// Where its first row is among the batch's items.
+    pub first_item: usize,
+}
+
+impl CopiedClaim {
+    pub fn is_claim(&self, id_hash: u64, id: &str) -> bool {
+        self.id_hash == id_hash && self.id == id
+    }
+
+    pub fn is_full(&self) -> bool {
+        self.rows >= MAX_DIAGNOSES
+    }
+}
+
 /// A long-layout row's claim id and sequence; a fault when the id is empty
 /// or the sequence not a whole number (an empty one is 0).
 pub fn id_and_seq<'c, V: RecordView + ?Sized>(
     ctx: &'c RowCtx<'_, V>,
 ) -> Result<(&'c str, u64), RowFault> {
-    let id = match ctx.text(ctx.map.claim_id)? {
-        Some((_, t)) if !t.is_empty() => t,
-        _ => {
-            let loc = ctx
-                .map
-                .claim_id
-                .and_then(|c| ctx.rec.loc(c))
-                .unwrap_or_else(|| ctx.rec.row_loc());
-            let reason = "the claim id is empty; rows are grouped into claims by it".to_string();
-            return Err((loc, reason));
-        }
+    // Where a cell is written is worked out only for a fault.
+    let loc = |col: Option<usize>| {
+        col.and_then(|c| ctx.rec.loc(c))
+            .unwrap_or_else(|| ctx.rec.row_loc())
     };
-    let seq = match ctx.text(ctx.map.sequence)? {
+    let id = match ctx.map.claim_id {
+        Some(c) => field_str(ctx.rec, c)?,
+        None => "",
+    };
+    if id.is_empty() {
+        let reason = "the claim id is empty; rows are grouped into claims by it".to_string();
+        return Err((loc(ctx.map.claim_id), reason));
+    }
+    let seq = match ctx.map.sequence {
         None => 0,
-        Some((loc, t)) => t.parse::<u64>().map_err(|_| {
+        Some(c) => field_str(ctx.rec, c)?.parse::<u64>().map_err(|_| {
             let reason = "the sequence is not a whole number; rows are ordered by it";
-            (loc, reason.to_string())
+            (loc(Some(c)), reason.to_string())
         })?,
     };
     Ok((id, seq))

@@ -20,13 +20,13 @@ use super::columns::{ColumnMap, Layout, Mapping, looks_like_data};
 use super::error::InputError;
 use super::events::{Event, FileStats, MalformedRow};
 use super::hash::{FieldHasher, hash_bytes};
-use super::long::{self, Entries, LongGroup, MAX_DIAGNOSES};
+use super::long::{self, CopiedClaim, Entries, LongGroup, MAX_DIAGNOSES};
 use super::members::Members;
 use super::reader::{RecordProblem, RecordReader};
 use super::rows::{
     RowFault, binary_head, header_names, is_blank, malformed, shape_fault, size_text,
 };
-use super::staged::{CopiedColumns, Item, RowBatch, RowBuilder, Tally};
+use super::staged::{CopiedColumns, Item, LongAssembly, RowBatch, RowBuilder, Tally};
 use super::values::{CodeSystemKind, claim_type_from_file_name, code_system_kind, trim};
 use super::wide::{GENERATION, RecentIds, Seen, WideSeen};
 
@@ -71,6 +71,13 @@ pub struct ClaimReader<'m> {
     group: Option<LongGroup>,
     /// The room of the last long-layout claim's rows, for the next.
     long_room: Entries,
+    /// The long-layout claim whose rows the batch being filled holds
+    /// ([`ClaimReader::next_long_batch`]).
+    long_open: Option<CopiedClaim>,
+    /// The current record starts a claim and opens the next batch.
+    long_pending: bool,
+    /// The text of an ended claim's id, for the next claim's.
+    long_id: Option<String>,
     long_ids: RecentIds,
     /// The cells copied for other threads ([`ClaimReader::next_batch`]).
     copied: Arc<CopiedColumns>,
@@ -180,6 +187,9 @@ impl<'m> ClaimReader<'m> {
             seen: WideSeen::default(),
             group: None,
             long_room: Entries::default(),
+            long_open: None,
+            long_pending: false,
+            long_id: None,
             long_ids: RecentIds::default(),
             copied,
         })
@@ -446,23 +456,16 @@ impl<'m> ClaimReader<'m> {
     }
 
     /// Fills `batch` with up to `max` steps of the file, in file order (see
-    /// [`super::staged`]); false once the file is done. Wide rows are
-    /// grouped here and copied for [`ClaimReader::row_builder`] to build on
-    /// any thread, their accounting left to a
-    /// [`WideTally`](super::staged::WideTally); long-layout claims come
-    /// finished. Use either this or [`ClaimReader::next_event`] for a file.
+    /// [`super::staged`]); false once the file is done. Rows are grouped
+    /// here and copied for [`ClaimReader::row_builder`] to build on any
+    /// thread, their accounting left to a
+    /// [`BuiltTally`](super::staged::BuiltTally). Use either this or
+    /// [`ClaimReader::next_event`] for a file.
     pub fn next_batch(&mut self, batch: &mut RowBatch, max: usize) -> bool {
         batch.clear();
         if self.mapping.layout == Layout::Long {
             batch.reuse_claims();
-            while batch.len() < max.max(1) {
-                match self.next_event() {
-                    Some(Event::Claim(claim)) => batch.items.push(Item::Claim(claim)),
-                    Some(ev) => batch.items.push(Item::Ready(Box::new(ev))),
-                    None => return false,
-                }
-            }
-            return true;
+            return self.next_long_batch(batch, max);
         }
         let cols = self.copied.clone();
         while !batch.is_full(max) {
@@ -520,6 +523,205 @@ impl<'m> ClaimReader<'m> {
                 batch.items.push(Item::Ready(Box::new(ev)));
             }
         }
+    }
+
+    /// [`ClaimReader::next_batch`] for the long layout. What needs the
+    /// rows in order is decided here: which rows are rejected, where a claim
+    /// starts, which claim ids come back. The rows are copied for the
+    /// workers to assemble ([`RowBuilder::long_row`]), and a batch ends only
+    /// where a claim does, so that a claim's rows stay together. A row that
+    /// cannot be copied (not UTF-8), and a claim that outgrows a batch, are
+    /// assembled here as [`ClaimReader::next_event`] does.
+    fn next_long_batch(&mut self, batch: &mut RowBatch, max: usize) -> bool {
+        let cols = self.copied.clone();
+        loop {
+            if !std::mem::take(&mut self.long_pending) {
+                if self.long_open.is_some() && batch.is_overfull(max) {
+                    self.assemble_open(batch);
+                }
+                if self.long_open.is_none() && batch.is_full(max) {
+                    return true;
+                }
+                if self.done {
+                    return false;
+                }
+                let next_line = self.rec.last_line() + 1;
+                match self.rec.next_record() {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        self.done = true;
+                        self.end_open(batch);
+                        push_event(batch, self.finish_group());
+                        return false;
+                    }
+                    Err(source) => {
+                        // As on one thread: the claim under assembly is lost.
+                        self.done = true;
+                        self.long_open = None;
+                        self.group = None;
+                        self.error = Some(InputError::Read {
+                            file: self.name.clone(),
+                            line: next_line,
+                            source,
+                        });
+                        return false;
+                    }
+                }
+                if is_blank(&self.rec, self.headers.len()) {
+                    continue;
+                }
+                self.stats.rows_read += 1;
+                if let Some(fault) = shape_fault(&self.rec, self.headers.len()) {
+                    let ev = self.reject(fault);
+                    push_event(batch, Some(ev));
+                    continue;
+                }
+                if self.repeats_header() {
+                    let reason = "the row repeats the header line (were files joined together?)";
+                    let ev = self.reject((self.rec.row_loc(), reason.to_string()));
+                    push_event(batch, Some(ev));
+                    continue;
+                }
+            }
+            if self.long_batch_row(batch, &cols, max) {
+                // The row starts a claim and the batch is full: it opens
+                // the next batch.
+                self.long_pending = true;
+                return true;
+            }
+        }
+    }
+
+    /// One long-layout row for [`ClaimReader::next_long_batch`]; true when
+    /// it must open the next batch instead.
+    fn long_batch_row(&mut self, batch: &mut RowBatch, cols: &CopiedColumns, max: usize) -> bool {
+        // The row is copied first and read from the copy: a row that is
+        // UTF-8 throughout, without NUL bytes, is checked once, and its
+        // cells cannot then fail to read. Any other row is read here.
+        let Some(row) = batch.copy_row(&self.rec, cols, self.keep_source_lines) else {
+            self.assemble_open(batch);
+            let ev = self.long_row();
+            push_event(batch, ev);
+            return false;
+        };
+        let view = batch.view(row, cols);
+        let ctx = RowCtx {
+            rec: &view,
+            map: &self.mapping,
+            members: self.members,
+            file: self.file,
+            keep_source_lines: self.keep_source_lines,
+            fallback_type: self.fallback_type,
+        };
+        let step = long::id_and_seq(&ctx).map(|(id, seq)| {
+            let idh = hash_bytes(id.as_bytes());
+            let same = match (&self.long_open, &self.group) {
+                (Some(open), _) => open.is_claim(idh, id),
+                (None, Some(g)) => g.is_claim(idh, id),
+                (None, None) => false,
+            };
+            let mut starts = None;
+            if !same {
+                let mut text = self.long_id.take().unwrap_or_default();
+                text.clear();
+                text.push_str(id);
+                starts = Some(text);
+            }
+            (idh, seq, starts)
+        });
+        match step {
+            Err(fault) => {
+                batch.unwind_row(row);
+                let ev = self.reject(fault);
+                push_event(batch, Some(ev));
+            }
+            // A further row of a claim assembled here.
+            Ok((_, _, None)) if self.group.is_some() => {
+                batch.unwind_row(row);
+                let ev = self.long_row();
+                push_event(batch, ev);
+            }
+            Ok((_, seq, None)) => {
+                let open = self.long_open.as_mut().expect("same claim: open");
+                if open.is_full() {
+                    batch.unwind_row(row);
+                    let loc = self
+                        .mapping
+                        .code
+                        .and_then(|c| self.rec.loc(c))
+                        .unwrap_or_else(|| self.rec.row_loc());
+                    let fault = (loc, format!("the claim exceeds {MAX_DIAGNOSES} diagnoses"));
+                    let ev = self.reject(fault);
+                    push_event(batch, Some(ev));
+                    return false;
+                }
+                open.rows += 1;
+                batch.items.push(Item::LongRow {
+                    row,
+                    seq,
+                    start: false,
+                });
+                self.count_checked();
+            }
+            Ok((idh, seq, Some(id))) => {
+                let cut = self.long_open.is_some() && batch.is_full(max);
+                self.end_open(batch);
+                if cut {
+                    // The claim before ends this batch; this row opens the next.
+                    batch.unwind_row(row);
+                    self.long_id = Some(id);
+                    return true;
+                }
+                push_event(batch, self.finish_group());
+                self.long_open = Some(CopiedClaim {
+                    id_hash: idh,
+                    id,
+                    rows: 1,
+                    first_item: batch.items.len(),
+                });
+                batch.items.push(Item::LongRow {
+                    row,
+                    seq,
+                    start: true,
+                });
+                if self.long_ids.insert(idh) {
+                    self.stats.claims_split += 1;
+                }
+                self.count_checked();
+            }
+        }
+        false
+    }
+
+    /// Ends the claim whose rows the batch holds, if any ([`Item::LongEnd`]).
+    fn end_open(&mut self, batch: &mut RowBatch) {
+        if let Some(open) = self.long_open.take() {
+            batch.items.push(Item::LongEnd);
+            self.long_id = Some(open.id);
+        }
+    }
+
+    /// Assembles the claim whose rows this batch holds so far
+    /// ([`ClaimReader::next_long_batch`]) here, to be continued row by row
+    /// as on one thread.
+    fn assemble_open(&mut self, batch: &mut RowBatch) {
+        let Some(open) = self.long_open.take() else {
+            return;
+        };
+        let builder = self.row_builder();
+        let mut asm = LongAssembly::with_room(std::mem::take(&mut self.long_room));
+        for item in &batch.items[open.first_item..] {
+            if let &Item::LongRow { row, seq, start } = item {
+                // Copied rows read without fault.
+                let _ = builder.long_row(batch, row, seq, start, &mut asm);
+            }
+        }
+        let tail = batch.items.split_off(open.first_item);
+        batch.items.extend(
+            tail.into_iter()
+                .filter(|i| !matches!(i, Item::LongRow { .. })),
+        );
+        (self.group, self.long_room) = asm.into_parts();
     }
 
     /// Builds the claims of the rows [`ClaimReader::next_batch`] copies.
@@ -600,6 +802,16 @@ impl<'m> ClaimReader<'m> {
         self.stats.claims += 1;
         self.stats.claim_events += 1;
         Some(Event::Claim(claim))
+    }
+}
+
+/// Appends `event` to `batch`: a claim to be checked and given back, or a
+/// finished event.
+fn push_event(batch: &mut RowBatch, event: Option<Event>) {
+    match event {
+        Some(Event::Claim(claim)) => batch.items.push(Item::Claim(claim)),
+        Some(ev) => batch.items.push(Item::Ready(Box::new(ev))),
+        None => {}
     }
 }
 

@@ -1,21 +1,23 @@
-//! Reading a wide claims file on several threads with the same result as
+//! Reading a claims file on several threads with the same result as
 //! [`ClaimReader::next_event`](super::ClaimReader::next_event).
 //!
 //! What must see the rows in file order stays on one thread: splitting
 //! records, the claim-id fingerprint grouping that skips repeated claim
-//! lines, and rows that cannot be read.
+//! lines (wide layout), where each claim starts and which rows are rejected
+//! (long layout), and rows that cannot be read.
 //! [`ClaimReader::next_batch`](super::ClaimReader::next_batch) does that and
 //! copies the cells that a claim is built from (text and exact location)
 //! into a [`RowBatch`].
-//! Building the claims of a batch ([`RowBuilder::build`]) can then happen
-//! on any thread, and a [`WideTally`] run over the batches in order
-//! completes the file's accounting.
+//! Building the claims of a batch ([`RowBuilder::build`],
+//! [`RowBuilder::long_row`]) can then happen on any thread, and a
+//! [`BuiltTally`] run over the batches in order completes the file's
+//! accounting.
 //!
-//! Only rows that are valid UTF-8 throughout, without NUL bytes, are copied: building them
-//! cannot fail, so the grouping can record them at once. Any other row is built on
-//! the reading thread, as the single-threaded reader does. Long-layout files
-//! group rows into claims as they go and are read on one thread: their
-//! batches hold finished claims and events, and the claims come back in
+//! Only rows that are valid UTF-8 throughout, without NUL bytes, are
+//! copied: building them cannot fail, so the reading thread can count them
+//! at once. Any other row is built on the reading thread, as the
+//! single-threaded reader does; so is a long-layout claim that outgrows a
+//! batch (its rows must stay together). Claims built there come back in
 //! the batch to be reused.
 
 use std::collections::HashSet;
@@ -27,8 +29,10 @@ use super::claim::{CellLoc, Claim, ClaimType, FileId};
 use super::columns::Mapping;
 use super::events::{Event, FileStats, MalformedRow};
 use super::hash::IdentityBuild;
+use super::long::{self, Entries, LongGroup};
 use super::members::Members;
 use super::reader::RecordReader;
+use super::rows::RowFault;
 use super::values::trim_text;
 use super::wide::Seen;
 
@@ -142,7 +146,7 @@ struct RowCopy {
 }
 
 /// How a row was grouped: what the file's accounting needs once the claim
-/// is built (see [`WideTally::settle`]).
+/// is built (see [`BuiltTally::settle`]).
 #[derive(Clone, Copy, Debug)]
 pub struct Tally {
     key: Option<(u64, u64)>,
@@ -173,6 +177,14 @@ pub enum Item {
     /// A long-layout claim, built and counted on the reading thread. Once
     /// checked it goes back there in the batch ([`RowBatch::give_back`]).
     Claim(Box<Claim>),
+    /// A copied long-layout row ([`RowBuilder::long_row`]): the first of a
+    /// claim (`start`, which ends the claim before it in the batch) or a
+    /// further one of the claim under assembly. The reading thread has
+    /// counted it.
+    LongRow { row: u32, seq: u64, start: bool },
+    /// Ends the long-layout claim under assembly, which is then built and
+    /// counted ([`BuiltTally::settle_long`]).
+    LongEnd,
 }
 
 /// Rows taken off a claims file, in file order, ready to be built anywhere.
@@ -188,6 +200,7 @@ pub struct RowBatch {
     lines: Vec<(u64, u32, u32)>,
     line_text: Vec<u8>,
     /// Checked claims on their way back to the thread that built them.
+    #[allow(clippy::vec_box)] // the boxes are what is reused
     spare: Vec<Box<Claim>>,
 }
 
@@ -229,6 +242,14 @@ impl RowBatch {
     /// however long its rows are.
     pub fn is_full(&self, max: usize) -> bool {
         self.items.len() >= max.max(1) || self.text.len() + self.line_text.len() >= MAX_BATCH_BYTES
+    }
+
+    /// Holds eight times what [`RowBatch::is_full`] allows: a long-layout
+    /// claim (with the rows rejected among its own) that does not end
+    /// by then is assembled on the reading thread, so that the batch can end.
+    pub fn is_overfull(&self, max: usize) -> bool {
+        self.items.len() >= 8 * max.max(1)
+            || self.text.len() + self.line_text.len() >= 8 * MAX_BATCH_BYTES
     }
 
     /// Copies the current record's claim cells; `None` (and nothing kept)
@@ -311,8 +332,35 @@ impl RowBatch {
     }
 }
 
+impl RowBatch {
+    /// Copied row `row` seen as a record.
+    pub(crate) fn view<'a>(&'a self, row: u32, cols: &'a CopiedColumns) -> CopiedRecord<'a> {
+        CopiedRecord {
+            batch: self,
+            cols,
+            row: self.rows[row as usize],
+        }
+    }
+
+    /// Takes back row `row`, the last copied ([`RowBatch::copy_row`]).
+    pub(crate) fn unwind_row(&mut self, row: u32) {
+        debug_assert_eq!(row as usize + 1, self.rows.len());
+        let Some(copy) = self.rows.pop() else { return };
+        self.text.truncate(copy.base as usize);
+        self.cells.truncate(copy.cells as usize);
+        if copy.spans != DERIVED {
+            self.spans.truncate(copy.spans as usize);
+        }
+        let first_line = copy.lines.0 as usize;
+        if let Some(&(_, start, _)) = self.lines.get(first_line) {
+            self.line_text.truncate(start as usize);
+        }
+        self.lines.truncate(first_line);
+    }
+}
+
 /// A copied row seen as a record.
-struct CopiedRecord<'a> {
+pub(crate) struct CopiedRecord<'a> {
     batch: &'a RowBatch,
     cols: &'a CopiedColumns,
     row: RowCopy,
@@ -454,23 +502,119 @@ impl<'m> RowBuilder<'m> {
             .text(self.map.claim_id)
             .and_then(|id| ctx.claim_head(id.map(|(_, t)| t).filter(|t| !t.is_empty())))
             .and_then(|mut claim| ctx.wide_diagnoses(&mut claim).map(|()| claim));
-        built.map_err(|(loc, reason)| {
-            let source_line = rec
-                .batch
-                .lines
-                .iter()
-                .find(|(l, ..)| self.keep_source_lines && *l == loc.line)
-                .map(|&(_, s, e)| {
-                    Arc::from(
-                        String::from_utf8_lossy(&batch.line_text[s as usize..e as usize]).as_ref(),
-                    )
-                });
-            MalformedRow {
-                loc,
-                reason,
-                source_line,
+        built.map_err(|fault| self.malformed(batch, fault))
+    }
+
+    /// Adds copied long-layout row `row` of `batch` ([`Item::LongRow`]) to
+    /// the claim under assembly in `asm`, as
+    /// [`ClaimReader`](super::ClaimReader) does with the live record; a
+    /// first row (`start`) ends the claim before it, which is returned.
+    /// `Err` as for [`RowBuilder::build`].
+    pub fn long_row(
+        &self,
+        batch: &RowBatch,
+        row: u32,
+        seq: u64,
+        start: bool,
+        asm: &mut LongAssembly,
+    ) -> Result<Option<Box<Claim>>, MalformedRow> {
+        let copy = batch.rows.get(row as usize).copied().ok_or_else(|| {
+            let loc = CellLoc {
+                file: self.file,
+                line: 0,
+                column: 1,
+                len: 0,
+                field: 0,
+            };
+            self.malformed(
+                batch,
+                (loc, "internal: a row of the batch is missing".into()),
+            )
+        })?;
+        let rec = CopiedRecord {
+            batch,
+            cols: &self.cols,
+            row: copy,
+        };
+        let ctx = RowCtx {
+            rec: &rec,
+            map: &self.map,
+            members: self.members,
+            file: self.file,
+            keep_source_lines: self.keep_source_lines,
+            fallback_type: self.fallback_type,
+        };
+        let step = long::id_and_seq(&ctx).and_then(|(id, _)| {
+            let cells = long::row_cells(&ctx)?;
+            match asm.open.as_mut() {
+                Some(group) if !start => {
+                    group.add_row(&ctx, seq, cells);
+                    Ok(None)
+                }
+                _ => {
+                    let room = std::mem::take(&mut asm.room);
+                    let group = LongGroup::start(&ctx, id, seq, cells, room)?;
+                    let before = asm.open.replace(group);
+                    Ok(before.map(|g| asm.finish(g)))
+                }
             }
-        })
+        });
+        step.map_err(|fault| self.malformed(batch, fault))
+    }
+
+    /// The malformed row the reading thread would report for `fault`.
+    fn malformed(&self, batch: &RowBatch, (loc, reason): RowFault) -> MalformedRow {
+        let source_line = batch
+            .lines
+            .iter()
+            .find(|(l, ..)| self.keep_source_lines && *l == loc.line)
+            .map(|&(_, s, e)| {
+                Arc::from(
+                    String::from_utf8_lossy(&batch.line_text[s as usize..e as usize]).as_ref(),
+                )
+            });
+        MalformedRow {
+            loc,
+            reason,
+            source_line,
+        }
+    }
+}
+
+/// A long-layout claim under assembly from copied rows
+/// ([`RowBuilder::long_row`]), and the room its rows take, kept from claim
+/// to claim.
+#[derive(Default)]
+pub struct LongAssembly {
+    open: Option<LongGroup>,
+    room: Entries,
+}
+
+impl LongAssembly {
+    /// Ends the claim under assembly ([`Item::LongEnd`]).
+    pub fn end(&mut self) -> Option<Box<Claim>> {
+        let group = self.open.take()?;
+        Some(self.finish(group))
+    }
+
+    /// Drops the claim under assembly, if any: its file could not be read
+    /// to the end.
+    pub fn discard(&mut self) {
+        self.open = None;
+    }
+
+    fn finish(&mut self, group: LongGroup) -> Box<Claim> {
+        let (claim, room) = group.finish();
+        self.room = room;
+        claim
+    }
+
+    pub(crate) fn with_room(room: Entries) -> LongAssembly {
+        LongAssembly { open: None, room }
+    }
+
+    pub(crate) fn into_parts(self) -> (Option<LongGroup>, Entries) {
+        (self.open, self.room)
     }
 }
 
@@ -484,16 +628,16 @@ pub fn coded_in_icd9(claim: &Claim) -> bool {
 /// settled in file order: the counts [`ClaimReader`](super::ClaimReader)
 /// keeps for rows it builds itself.
 #[derive(Debug, Default)]
-pub struct WideTally {
+pub struct BuiltTally {
     stats: FileStats,
     /// Claim ids whose contents so far were all ICD-9-CM (counted in
     /// `claims_icd9` until one is not).
     icd9_only: HashSet<u64, IdentityBuild>,
 }
 
-impl WideTally {
-    pub fn new() -> WideTally {
-        WideTally::default()
+impl BuiltTally {
+    pub fn new() -> BuiltTally {
+        BuiltTally::default()
     }
 
     /// Counts one built row, given whether its claim is ICD-9-CM; true when
@@ -521,6 +665,20 @@ impl WideTally {
             (Some(Seen::NewContent { .. }), true) | (Some(Seen::Repeat), _) => {}
         }
         if !icd9 {
+            s.claim_events += 1;
+        }
+        !icd9
+    }
+
+    /// Counts a long-layout claim assembled off the reading thread (its
+    /// rows were counted there), given whether it is ICD-9-CM; true when
+    /// it goes to the engine.
+    pub fn settle_long(&mut self, icd9: bool) -> bool {
+        let s = &mut self.stats;
+        if icd9 {
+            s.claims_icd9 += 1;
+        } else {
+            s.claims += 1;
             s.claim_events += 1;
         }
         !icd9

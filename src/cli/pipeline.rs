@@ -8,10 +8,11 @@
 //!        +------------------ empty batches -------------+
 //! ```
 //!
-//! The reading thread splits records, groups wide rows by claim id (the
-//! fingerprint grouping needs the rows in file order) and copies the cells
-//! of new rows into a batch ([`ClaimReader::next_batch`]). Workers build
-//! the claims of a batch and check them. This thread takes the batches back
+//! The reading thread splits records, groups rows by claim id (the wide
+//! layout's fingerprint grouping and the long layout's claim boundaries
+//! need the rows in file order) and copies the cells of new rows into a
+//! batch ([`ClaimReader::next_batch`]). Workers build the claims of a batch
+//! and check them. This thread takes the batches back
 //! in sequence order, settles the file's counts and hands the findings to
 //! the reporter. A fixed pool of batches circulates, so memory does not grow
 //! with the file and a slow reporter slows the reader instead of queueing.
@@ -29,7 +30,9 @@ use std::thread::Scope;
 
 use crossbeam_channel::{Sender, bounded};
 
-use crate::claims::staged::{Item, RowBatch, RowBuilder, Tally, WideTally, coded_in_icd9};
+use crate::claims::staged::{
+    BuiltTally, Item, LongAssembly, RowBatch, RowBuilder, Tally, coded_in_icd9,
+};
 use crate::claims::{Claim, ClaimReader, Event, FileStats};
 use crate::codeset::registry::CodeSets;
 use crate::engine::Engine;
@@ -148,19 +151,34 @@ where
         }
         return Ok(*reader.stats());
     };
-    let mut tally = WideTally::new();
+    let mut tally = BuiltTally::new();
     run_pipeline(reader, workers, |job| {
-        for (t, icd9) in &job.settle {
-            match t {
-                Some(t) => {
-                    tally.settle(t, *icd9);
+        for settle in &job.settle {
+            match *settle {
+                Settle::Row(t, icd9) => {
+                    tally.settle(&t, icd9);
                 }
-                None => tally.reject(),
+                Settle::LongClaim(icd9) => {
+                    tally.settle_long(icd9);
+                }
+                Settle::Rejected => tally.reject(),
             }
         }
         job.found.iter().try_for_each(&mut emit)
     })?;
     Ok(tally.total(reader.stats()))
+}
+
+/// One claim or row built by a worker, for the file's accounting.
+#[derive(Clone, Copy)]
+enum Settle {
+    /// A wide row: how it was grouped, and whether it is ICD-9-CM.
+    Row(Tally, bool),
+    /// A long-layout claim (its rows were counted when read), and whether
+    /// it is ICD-9-CM.
+    LongClaim(bool),
+    /// A row that could not be built.
+    Rejected,
 }
 
 /// A batch on its way round the pipeline, with what its workers found.
@@ -169,9 +187,11 @@ struct Job {
     batch: RowBatch,
     /// Findings in file order.
     found: Vec<Diagnostic>,
-    /// Per wide row built off the reading thread, in file order: how it was
-    /// grouped and whether it is ICD-9-CM (`None`: rejected).
-    settle: Vec<(Option<Tally>, bool)>,
+    /// What was built off the reading thread, in file order, for the
+    /// file's accounting.
+    settle: Vec<Settle>,
+    /// The long-layout claim under assembly (see [`Item::LongRow`]).
+    long: LongAssembly,
     /// A panic while checking the batch, to be raised again on the main
     /// thread once the pipeline has stopped.
     panic: Option<Box<dyn std::any::Any + Send>>,
@@ -184,6 +204,7 @@ impl Job {
             batch: RowBatch::new(),
             found: Vec::new(),
             settle: Vec::new(),
+            long: LongAssembly::default(),
             panic: None,
         }
     }
@@ -195,6 +216,21 @@ impl Job {
         let mut items = std::mem::take(&mut self.batch.items);
         for item in items.drain(..) {
             match item {
+                Item::LongRow { row, seq, start } => {
+                    match builder.long_row(&self.batch, row, seq, start, &mut self.long) {
+                        Ok(Some(claim)) => self.long_claim(claim, checker),
+                        Ok(None) => {}
+                        Err(row) => {
+                            self.settle.push(Settle::Rejected);
+                            checker.event(&Event::Malformed(row), &mut self.found);
+                        }
+                    }
+                }
+                Item::LongEnd => {
+                    if let Some(claim) = self.long.end() {
+                        self.long_claim(claim, checker);
+                    }
+                }
                 Item::Ready(event) => checker.event(&event, &mut self.found),
                 Item::Claim(claim) => {
                     checker.claim(&claim, &mut self.found);
@@ -210,21 +246,33 @@ impl Job {
                         claim.recycle();
                     }
                     Err(row) => {
-                        self.settle.push((None, false));
+                        self.settle.push(Settle::Rejected);
                         checker.event(&Event::Malformed(row), &mut self.found);
                     }
                 },
             }
         }
+        // A claim still open here lost the end of its file (a read error).
+        self.long.discard();
         self.batch.items = items;
     }
 
     fn claim(&mut self, claim: &Claim, tally: Tally, checker: Checker<'_>) {
         let icd9 = coded_in_icd9(claim);
-        self.settle.push((Some(tally), icd9));
+        self.settle.push(Settle::Row(tally, icd9));
         if !icd9 {
             checker.claim(claim, &mut self.found);
         }
+    }
+
+    /// Checks a long-layout claim assembled here, and counts it.
+    fn long_claim(&mut self, claim: Box<Claim>, checker: Checker<'_>) {
+        let icd9 = coded_in_icd9(&claim);
+        self.settle.push(Settle::LongClaim(icd9));
+        if !icd9 {
+            checker.claim(&claim, &mut self.found);
+        }
+        claim.recycle();
     }
 }
 
