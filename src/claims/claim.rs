@@ -236,18 +236,11 @@ pub struct Claim {
 /// claim must not pin its memory for the rest of the run.
 const REUSED_CAPACITY: usize = 64;
 
-/// Most claims kept for reuse on one thread.
-const MAX_SPARE_CLAIMS: usize = 1024;
-
 thread_local! {
-    /// Claims already checked, for the next claims built on this thread:
-    /// allocating claims and their lists, and moving them by value, were a
-    /// measurable part of reading a row. A thread that builds claims for
-    /// others gets theirs back ([`Claim::take_back`]): a claim freed on
-    /// another thread than the one that allocated it costs both.
-    // The boxes are what is reused: a claim is built and handed on boxed.
-    #[allow(clippy::vec_box)]
-    static SPARE: RefCell<Vec<Box<Claim>>> = const { RefCell::new(Vec::new()) };
+    /// A claim already checked on this thread, for the next claim built
+    /// here: allocating claims and their lists, and moving them by value,
+    /// were a measurable part of reading a row.
+    static SPARE: RefCell<Option<Box<Claim>>> = const { RefCell::new(None) };
 }
 
 impl Claim {
@@ -273,7 +266,7 @@ impl Claim {
     /// `head` in a box, reusing this thread's recycled claim (its box and
     /// the capacity of its lists) when there is one ([`Claim::recycle`]).
     pub(crate) fn boxed(mut head: Claim) -> Box<Claim> {
-        match SPARE.with(|s| s.borrow_mut().pop()) {
+        match SPARE.with(|s| s.borrow_mut().take()) {
             Some(mut spare) => {
                 if head.diagnoses.capacity() == 0 {
                     head.diagnoses = std::mem::take(&mut spare.diagnoses);
@@ -290,39 +283,14 @@ impl Claim {
 
     /// Hands the claim to the next claim built on this thread. Only an
     /// optimisation: a claim that is simply dropped loses nothing.
-    pub fn recycle(self: Box<Self>) {
-        if let Some(claim) = self.emptied(REUSED_CAPACITY) {
-            SPARE.with(|s| {
-                let mut spare = s.borrow_mut();
-                if spare.len() < MAX_SPARE_CLAIMS {
-                    spare.push(claim);
-                }
-            });
-        }
-    }
-
-    /// The claim with its lists cleared, ready to be reused; `None` when
-    /// either has room for more than `max` entries.
-    pub fn emptied(mut self: Box<Self>, max: usize) -> Option<Box<Self>> {
-        if self.diagnoses.capacity() > max || self.gaps.capacity() > max {
-            return None;
+    pub fn recycle(mut self: Box<Self>) {
+        if self.diagnoses.capacity() > REUSED_CAPACITY || self.gaps.capacity() > REUSED_CAPACITY {
+            return;
         }
         self.diagnoses.clear();
         self.gaps.clear();
         self.source_lines = Vec::new();
-        Some(self)
-    }
-
-    /// Takes `claims` ([`Claim::emptied`]) for the next claims built on
-    /// this thread, as many as it keeps; the rest are dropped.
-    pub fn take_back(claims: &mut Vec<Box<Claim>>) {
-        SPARE.with(|s| {
-            let mut spare = s.borrow_mut();
-            let room = MAX_SPARE_CLAIMS.saturating_sub(spare.len());
-            let keep = claims.len().min(room);
-            spare.extend(claims.drain(..keep));
-        });
-        claims.clear();
+        SPARE.with(|s| *s.borrow_mut() = Some(self));
     }
 
     /// The sequenced diagnoses (principal / first-listed first).

@@ -464,7 +464,6 @@ impl<'m> ClaimReader<'m> {
     pub fn next_batch(&mut self, batch: &mut RowBatch, max: usize) -> bool {
         batch.clear();
         if self.mapping.layout == Layout::Long {
-            batch.reuse_claims();
             return self.next_long_batch(batch, max);
         }
         let cols = self.copied.clone();

@@ -17,8 +17,7 @@
 //! copied: building them cannot fail, so the reading thread can count them
 //! at once. Any other row is built on the reading thread, as the
 //! single-threaded reader does; so is a long-layout claim that outgrows a
-//! batch (its rows must stay together). Claims built there come back in
-//! the batch to be reused.
+//! batch (its rows must stay together).
 
 use std::collections::HashSet;
 use std::io::Read;
@@ -78,11 +77,6 @@ impl<R: Read> RecordView for RecordReader<R> {
         RecordReader::nul_free(self)
     }
 }
-
-/// Longest lists of a claim given back to be reused: every batch in flight
-/// holds its claims' lists, so long ones would add up (about 6 diagnoses
-/// is usual).
-const RETURNED_CAPACITY: usize = 16;
 
 /// Copied text per batch before it counts as full.
 const MAX_BATCH_BYTES: usize = 8 << 20;
@@ -174,8 +168,7 @@ pub enum Item {
     Built(Box<Claim>, Tally),
     /// A copied row ([`RowBuilder::build`]), still to be built and counted.
     Row(u32, Tally),
-    /// A long-layout claim, built and counted on the reading thread. Once
-    /// checked it goes back there in the batch ([`RowBatch::give_back`]).
+    /// A long-layout claim built and counted on the reading thread.
     Claim(Box<Claim>),
     /// A copied long-layout row ([`RowBuilder::long_row`]): the first of a
     /// claim (`start`, which ends the claim before it in the batch) or a
@@ -199,9 +192,6 @@ pub struct RowBatch {
     rows: Vec<RowCopy>,
     lines: Vec<(u64, u32, u32)>,
     line_text: Vec<u8>,
-    /// Checked claims on their way back to the thread that built them.
-    #[allow(clippy::vec_box)] // the boxes are what is reused
-    spare: Vec<Box<Claim>>,
 }
 
 impl RowBatch {
@@ -225,17 +215,6 @@ impl RowBatch {
 
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
-    }
-
-    /// Keeps a checked [`Item::Claim`] for the thread that fills the batch
-    /// next ([`RowBatch::reuse_claims`]), unless its lists are long.
-    pub fn give_back(&mut self, claim: Box<Claim>) {
-        self.spare.extend(claim.emptied(RETURNED_CAPACITY));
-    }
-
-    /// Hands the claims given back to this thread's next claims.
-    pub fn reuse_claims(&mut self) {
-        Claim::take_back(&mut self.spare);
     }
 
     /// Holds `max` steps, or enough text that a batch stays small in memory

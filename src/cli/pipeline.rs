@@ -232,10 +232,7 @@ impl Job {
                     }
                 }
                 Item::Ready(event) => checker.event(&event, &mut self.found),
-                Item::Claim(claim) => {
-                    checker.claim(&claim, &mut self.found);
-                    self.batch.give_back(claim);
-                }
+                Item::Claim(claim) => checker.claim(&claim, &mut self.found),
                 Item::Built(claim, tally) => {
                     self.claim(&claim, tally, checker);
                     claim.recycle();
