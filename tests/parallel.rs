@@ -377,6 +377,26 @@ fn long_layout_rows_the_workers_cannot_take() {
     );
 }
 
+/// A long-layout file whose gzip stream breaks off: the claim under
+/// assembly when reading fails is lost, the error names the line, and the
+/// claims before it are checked, as on one thread.
+#[test]
+fn long_layout_cut_off_mid_claim() {
+    use std::io::Write as _;
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(long_file(40_000, 13).as_bytes()).unwrap();
+    let gz = enc.finish().unwrap();
+    let cut = &gz[..gz.len() * 3 / 5];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cut.csv.gz");
+    write_for_workers(&path, cut);
+    let file = path.to_str().unwrap();
+    same_with_threads(&["--format", "jsonl", file]);
+    let (code, _, summary) = run(&["--format", "jsonl", file], "2");
+    assert_eq!(code, 2, "{summary}");
+    assert!(summary.contains("reading failed"), "{summary}");
+}
+
 #[test]
 fn tuva_export_same_findings() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/realworld/tuva");
