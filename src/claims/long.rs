@@ -197,17 +197,18 @@ pub fn row_cells<V: RecordView + ?Sized>(ctx: &RowCtx<'_, V>) -> Result<RowCells
 }
 
 impl LongGroup {
-    /// The claim whose first row `ctx` is, its rows to be kept in `room`; a
-    /// fault when a claim-level cell cannot be read.
+    /// The claim whose first row `ctx` is (claim id `id`, hashed
+    /// `id_hash`), its rows to be kept in `room`; a fault when a
+    /// claim-level cell cannot be read.
     pub fn start<V: RecordView + ?Sized>(
         ctx: &RowCtx<'_, V>,
-        id: &str,
+        (id, id_hash): (&str, u64),
         seq: u64,
         cells: RowCells,
         room: Entries,
     ) -> Result<LongGroup, RowFault> {
         let head = ctx.claim_head(Some(id))?;
-        let mut group = LongGroup::new(super::hash::hash_bytes(id.as_bytes()), head, room);
+        let mut group = LongGroup::new(id_hash, head, room);
         group.push(seq, cells.loc, cells.dx);
         Ok(group)
     }

@@ -774,7 +774,7 @@ impl<'m> ClaimReader<'m> {
             }
             _ => {
                 let room = std::mem::take(&mut self.long_room);
-                let group = match LongGroup::start(&ctx, id, seq, cells, room) {
+                let group = match LongGroup::start(&ctx, (id, idh), seq, cells, room) {
                     Ok(g) => g,
                     Err(fault) => return Some(self.reject(fault)),
                 };

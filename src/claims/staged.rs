@@ -27,7 +27,7 @@ use super::build::{RowCtx, is_icd9};
 use super::claim::{CellLoc, Claim, ClaimType, FileId};
 use super::columns::Mapping;
 use super::events::{Event, FileStats, MalformedRow};
-use super::hash::IdentityBuild;
+use super::hash::{IdentityBuild, hash_bytes};
 use super::long::{self, Entries, LongGroup};
 use super::members::Members;
 use super::reader::RecordReader;
@@ -451,32 +451,8 @@ impl<'m> RowBuilder<'m> {
     /// `Err` is the malformed row the reader would report; copied rows
     /// are valid UTF-8, so it does not happen.
     pub fn build(&self, batch: &RowBatch, row: u32) -> Result<Box<Claim>, MalformedRow> {
-        let Some(&copy) = batch.rows.get(row as usize) else {
-            return Err(MalformedRow {
-                loc: CellLoc {
-                    file: self.file,
-                    line: 0,
-                    column: 1,
-                    len: 0,
-                    field: 0,
-                },
-                reason: "internal: a row of the batch is missing".to_string(),
-                source_line: None,
-            });
-        };
-        let rec = CopiedRecord {
-            batch,
-            cols: &self.cols,
-            row: copy,
-        };
-        let ctx = RowCtx {
-            rec: &rec,
-            map: &self.map,
-            members: self.members,
-            file: self.file,
-            keep_source_lines: self.keep_source_lines,
-            fallback_type: self.fallback_type,
-        };
+        let rec = self.record(batch, row)?;
+        let ctx = self.ctx(&rec);
         let built = ctx
             .text(self.map.claim_id)
             .and_then(|id| ctx.claim_head(id.map(|(_, t)| t).filter(|t| !t.is_empty())))
@@ -497,32 +473,8 @@ impl<'m> RowBuilder<'m> {
         start: bool,
         asm: &mut LongAssembly,
     ) -> Result<Option<Box<Claim>>, MalformedRow> {
-        let copy = batch.rows.get(row as usize).copied().ok_or_else(|| {
-            let loc = CellLoc {
-                file: self.file,
-                line: 0,
-                column: 1,
-                len: 0,
-                field: 0,
-            };
-            self.malformed(
-                batch,
-                (loc, "internal: a row of the batch is missing".into()),
-            )
-        })?;
-        let rec = CopiedRecord {
-            batch,
-            cols: &self.cols,
-            row: copy,
-        };
-        let ctx = RowCtx {
-            rec: &rec,
-            map: &self.map,
-            members: self.members,
-            file: self.file,
-            keep_source_lines: self.keep_source_lines,
-            fallback_type: self.fallback_type,
-        };
+        let rec = self.record(batch, row)?;
+        let ctx = self.ctx(&rec);
         let step = long::id_and_seq(&ctx).and_then(|(id, _)| {
             let cells = long::row_cells(&ctx)?;
             match asm.open.as_mut() {
@@ -532,13 +484,51 @@ impl<'m> RowBuilder<'m> {
                 }
                 _ => {
                     let room = std::mem::take(&mut asm.room);
-                    let group = LongGroup::start(&ctx, id, seq, cells, room)?;
+                    let id_hash = hash_bytes(id.as_bytes());
+                    let group = LongGroup::start(&ctx, (id, id_hash), seq, cells, room)?;
                     let before = asm.open.replace(group);
                     Ok(before.map(|g| asm.finish(g)))
                 }
             }
         });
         step.map_err(|fault| self.malformed(batch, fault))
+    }
+
+    /// Copied row `row` of `batch` as a record.
+    fn record<'a>(
+        &'a self,
+        batch: &'a RowBatch,
+        row: u32,
+    ) -> Result<CopiedRecord<'a>, MalformedRow> {
+        match batch.rows.get(row as usize) {
+            Some(&copy) => Ok(CopiedRecord {
+                batch,
+                cols: &self.cols,
+                row: copy,
+            }),
+            None => Err(MalformedRow {
+                loc: CellLoc {
+                    file: self.file,
+                    line: 0,
+                    column: 1,
+                    len: 0,
+                    field: 0,
+                },
+                reason: "internal: a row of the batch is missing".to_string(),
+                source_line: None,
+            }),
+        }
+    }
+
+    fn ctx<'a>(&'a self, rec: &'a CopiedRecord<'a>) -> RowCtx<'a, CopiedRecord<'a>> {
+        RowCtx {
+            rec,
+            map: &self.map,
+            members: self.members,
+            file: self.file,
+            keep_source_lines: self.keep_source_lines,
+            fallback_type: self.fallback_type,
+        }
     }
 
     /// The malformed row the reading thread would report for `fault`.
