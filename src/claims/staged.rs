@@ -223,12 +223,13 @@ impl RowBatch {
         self.items.len() >= max.max(1) || self.text.len() + self.line_text.len() >= MAX_BATCH_BYTES
     }
 
-    /// Holds eight times what [`RowBatch::is_full`] allows: a long-layout
-    /// claim (with the rows rejected among its own) that does not end
-    /// by then is assembled on the reading thread, so that the batch can end.
+    /// Holds eight times the steps or twice the text [`RowBatch::is_full`]
+    /// allows: a long-layout claim (with the rows rejected among its own)
+    /// that does not end by then is assembled on the reading thread, so
+    /// that the batch can end and memory stays bounded.
     pub fn is_overfull(&self, max: usize) -> bool {
         self.items.len() >= 8 * max.max(1)
-            || self.text.len() + self.line_text.len() >= 8 * MAX_BATCH_BYTES
+            || self.text.len() + self.line_text.len() >= 2 * MAX_BATCH_BYTES
     }
 
     /// Copies the current record's claim cells; `None` (and nothing kept)
