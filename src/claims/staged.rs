@@ -171,7 +171,7 @@ pub enum Item {
     /// A long-layout claim built and counted on the reading thread.
     Claim(Box<Claim>),
     /// A copied long-layout row ([`RowBuilder::long_row`]): the first of a
-    /// claim (`start`, which ends the claim before it in the batch) or a
+    /// claim (`start`; an [`Item::LongEnd`] ends the claim before it) or a
     /// further one of the claim under assembly. The reading thread has
     /// counted it.
     LongRow { row: u32, seq: u64, start: bool },
