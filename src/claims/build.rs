@@ -91,7 +91,7 @@ impl<V: RecordView + ?Sized> RowCtx<'_, V> {
         let birth_date = self.date(self.map.birth_date, false)?;
         let age = self.filled(self.map.age)?;
         let sex = self.filled(self.map.sex)?;
-        let mut claim = Claim::boxed(Claim::new(self.file, self.rec.line(), claim_type));
+        let mut claim = Claim::started(self.file, self.rec.line(), claim_type);
         // The texts are written where they stay (see `put`).
         if let Some(id) = id {
             claim.id.insert(CellText::default()).push_str(id);

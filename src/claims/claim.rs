@@ -263,22 +263,43 @@ impl Claim {
         }
     }
 
-    /// `head` in a box, reusing this thread's recycled claim (its box and
-    /// the capacity of its lists) when there is one ([`Claim::recycle`]).
-    pub(crate) fn boxed(mut head: Claim) -> Box<Claim> {
-        match SPARE.with(|s| s.borrow_mut().take()) {
-            Some(mut spare) => {
-                if head.diagnoses.capacity() == 0 {
-                    head.diagnoses = std::mem::take(&mut spare.diagnoses);
-                }
-                if head.gaps.capacity() == 0 {
-                    head.gaps = std::mem::take(&mut spare.gaps);
-                }
-                *spare = head;
-                spare
-            }
-            None => Box::new(head),
-        }
+    /// [`Claim::new`] in a box: this thread's recycled claim
+    /// ([`Claim::recycle`]) when there is one, its cells emptied in place
+    /// (building the claim on the stack and moving it into the box copied
+    /// the whole claim for every row).
+    pub(crate) fn started(file: FileId, line: u64, claim_type: ClaimType) -> Box<Claim> {
+        let Some(mut spare) = SPARE.with(|s| s.borrow_mut().take()) else {
+            return Box::new(Claim::new(file, line, claim_type));
+        };
+        // Every field named, so that a new one is not forgotten here.
+        let Claim {
+            file: c_file,
+            id,
+            line: c_line,
+            claim_type: c_type,
+            code_type,
+            service_date,
+            through_date,
+            birth_date,
+            age,
+            sex,
+            diagnoses,
+            gaps,
+            source_lines,
+        } = &mut *spare;
+        *c_file = file;
+        *c_line = line;
+        *c_type = claim_type;
+        *id = None;
+        *code_type = None;
+        *service_date = None;
+        *through_date = None;
+        *birth_date = None;
+        *age = None;
+        *sex = None;
+        // Emptied when recycled.
+        debug_assert!(diagnoses.is_empty() && gaps.is_empty() && source_lines.is_empty());
+        spare
     }
 
     /// Hands the claim to the next claim built on this thread. Only an
@@ -341,14 +362,10 @@ mod tests {
         }
     }
 
-    /// A recycled claim's box and lists serve the next claim built on the
-    /// thread, emptied; an oversized list is not kept.
+    /// A recycled claim's box and lists serve the next claim started on
+    /// the thread, its cells emptied; an oversized list is not kept.
     #[test]
     fn recycled_claims_come_back_empty() {
-        let head = |diagnoses: Vec<Diagnosis>| Claim {
-            diagnoses,
-            ..Claim::new(0, 2, ClaimType::Professional)
-        };
         let loc = CellLoc {
             file: 0,
             line: 2,
@@ -363,20 +380,32 @@ mod tests {
             poa: None,
             code_system: CodeSystem::Icd10Cm,
         };
-        let mut first = Claim::boxed(head(Vec::with_capacity(8)));
+        let mut first = Claim::started(0, 2, ClaimType::Professional);
+        first.diagnoses.reserve(8);
         first.diagnoses.push(dx.clone());
         first.gaps.push(loc);
+        first.id = Some("C1".into());
+        first.sex = Some(Cell {
+            loc,
+            raw: "F".into(),
+            value: Ok(Sex::Female),
+        });
         let at = first.diagnoses.as_ptr();
         first.recycle();
-        let second = Claim::boxed(head(Vec::new()));
+        let second = Claim::started(1, 3, ClaimType::Inpatient);
         assert!(second.diagnoses.is_empty() && second.gaps.is_empty());
+        assert!(second.id.is_none() && second.sex.is_none());
         assert_eq!(second.diagnoses.as_ptr(), at, "the list is reused");
-        assert_eq!(second.line, 2);
+        assert_eq!(
+            (second.file, second.line, second.claim_type),
+            (1, 3, ClaimType::Inpatient)
+        );
         let mut big = second;
         big.diagnoses
             .extend(std::iter::repeat_n(dx, REUSED_CAPACITY + 1));
         big.recycle();
-        assert_eq!(Claim::boxed(head(Vec::new())).diagnoses.capacity(), 0);
+        let third = Claim::started(0, 4, ClaimType::Unknown);
+        assert_eq!(third.diagnoses.capacity(), 0);
     }
 
     /// Plain spellings are not copied and read back exactly; every other
