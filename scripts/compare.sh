@@ -24,6 +24,8 @@
 #
 # Environment:
 #   COMPARE_FILE=PATH   time this claims file instead of a generated one
+#   COMPARE_LAYOUT=long generate the file in the long layout (one row per
+#                       diagnosis; gen-claims --layout), default wide
 #   COMPARE_KEEP=1      keep the temporary folder
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -83,11 +85,14 @@ build "$REV_B" b
 if [ -n "${COMPARE_FILE:-}" ]; then
     FILE=$COMPARE_FILE
     ROWS=$(($(wc -l <"$FILE") - 1))
+    WHAT=$(basename "$FILE")
 else
-    echo "generating $ROWS rows..." >&2
+    LAYOUT=${COMPARE_LAYOUT:-wide}
+    echo "generating $ROWS rows ($LAYOUT layout)..." >&2
     env -u CARGO_TARGET_DIR cargo build --release --quiet --example gen-claims
     FILE="$TMP/claims.csv"
-    target/release/examples/gen-claims --rows "$ROWS" --seed 7 >"$FILE" 2>/dev/null
+    target/release/examples/gen-claims --rows "$ROWS" --seed 7 --layout "$LAYOUT" >"$FILE" 2>/dev/null
+    WHAT="generated, $LAYOUT layout"
 fi
 
 run() { # BIN THREADS OUT
@@ -122,7 +127,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
 done
 
 echo
-echo "Date: $(date -u '+%Y-%m-%d %H:%M UTC'); $ROWS rows ($(awk -v b="$(stat -c %s "$FILE")" 'BEGIN { printf "%.0f MB", b / 1e6 }')), $ROUNDS rounds"
+echo "Date: $(date -u '+%Y-%m-%d %H:%M UTC'); $ROWS rows ($(awk -v b="$(stat -c %s "$FILE")" 'BEGIN { printf "%.0f MB", b / 1e6 }'), $WHAT), $ROUNDS rounds"
 echo "Machine: $NPROC cores, load average before the rounds: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "A = $(label "$REV_A"), B = $(label "$REV_B"); same output: $same"
 echo
