@@ -69,6 +69,17 @@ pub struct FileStats {
 }
 
 impl FileStats {
+    /// Counts a finished long-layout claim (its rows were counted as they
+    /// were read): an ICD-9-CM claim is counted, not checked.
+    pub fn count_long_claim(&mut self, icd9: bool) {
+        if icd9 {
+            self.claims_icd9 += 1;
+        } else {
+            self.claims += 1;
+            self.claim_events += 1;
+        }
+    }
+
     /// Distinct claims seen, emitted or skipped as ICD-9.
     pub fn claims_seen(&self) -> u64 {
         self.claims + self.claims_icd9

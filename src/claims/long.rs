@@ -127,6 +127,12 @@ impl CopiedClaim {
     }
 }
 
+/// The fault of a row past the [`MAX_DIAGNOSES`]th of its claim, at `loc`
+/// (its code cell).
+pub fn too_many_rows(loc: CellLoc) -> RowFault {
+    (loc, format!("the claim exceeds {MAX_DIAGNOSES} diagnoses"))
+}
+
 /// A long-layout row's claim id and sequence; a fault when the id is empty
 /// or the sequence not a whole number (an empty one is 0).
 pub fn id_and_seq<'c, V: RecordView + ?Sized>(

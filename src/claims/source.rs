@@ -20,7 +20,7 @@ use super::columns::{ColumnMap, Layout, Mapping, looks_like_data};
 use super::error::InputError;
 use super::events::{Event, FileStats, MalformedRow};
 use super::hash::{FieldHasher, hash_bytes};
-use super::long::{self, CopiedClaim, Entries, LongGroup, MAX_DIAGNOSES};
+use super::long::{self, CopiedClaim, Entries, LongGroup};
 use super::members::Members;
 use super::reader::{RecordProblem, RecordReader};
 use super::rows::{
@@ -649,8 +649,7 @@ impl<'m> ClaimReader<'m> {
                         .code
                         .and_then(|c| self.rec.loc(c))
                         .unwrap_or_else(|| self.rec.row_loc());
-                    let fault = (loc, format!("the claim exceeds {MAX_DIAGNOSES} diagnoses"));
-                    let ev = self.reject(fault);
+                    let ev = self.reject(long::too_many_rows(loc));
                     push_event(batch, Some(ev));
                     return false;
                 }
@@ -764,11 +763,7 @@ impl<'m> ClaimReader<'m> {
         match self.group.as_mut() {
             Some(g) if g.is_claim(idh, id) => {
                 if g.is_full() {
-                    let fault = (
-                        cells.loc,
-                        format!("the claim exceeds {MAX_DIAGNOSES} diagnoses"),
-                    );
-                    return Some(self.reject(fault));
+                    return Some(self.reject(long::too_many_rows(cells.loc)));
                 }
                 g.add_row(&ctx, seq, cells);
             }
@@ -794,23 +789,16 @@ impl<'m> ClaimReader<'m> {
     fn finish_group(&mut self) -> Option<Event> {
         let (claim, room) = self.group.take()?.finish();
         self.long_room = room;
-        if is_icd9(&claim) {
-            self.stats.claims_icd9 += 1;
-            return None;
-        }
-        self.stats.claims += 1;
-        self.stats.claim_events += 1;
-        Some(Event::Claim(claim))
+        let icd9 = is_icd9(&claim);
+        self.stats.count_long_claim(icd9);
+        (!icd9).then_some(Event::Claim(claim))
     }
 }
 
-/// Appends `event` to `batch`: a claim to be checked and given back, or a
-/// finished event.
+/// Appends `event`, if any, to `batch` as a finished step.
 fn push_event(batch: &mut RowBatch, event: Option<Event>) {
-    match event {
-        Some(Event::Claim(claim)) => batch.items.push(Item::Claim(claim)),
-        Some(ev) => batch.items.push(Item::Ready(Box::new(ev))),
-        None => {}
+    if let Some(ev) = event {
+        batch.items.push(Item::Ready(Box::new(ev)));
     }
 }
 

@@ -168,8 +168,6 @@ pub enum Item {
     Built(Box<Claim>, Tally),
     /// A copied row ([`RowBuilder::build`]), still to be built and counted.
     Row(u32, Tally),
-    /// A long-layout claim built and counted on the reading thread.
-    Claim(Box<Claim>),
     /// A copied long-layout row ([`RowBuilder::long_row`]): the first of a
     /// claim (`start`; an [`Item::LongEnd`] ends the claim before it) or a
     /// further one of the claim under assembly. The reading thread has
@@ -610,9 +608,8 @@ impl BuiltTally {
         BuiltTally::default()
     }
 
-    /// Counts one built row, given whether its claim is ICD-9-CM; true when
-    /// the claim goes to the engine.
-    pub fn settle(&mut self, tally: &Tally, icd9: bool) -> bool {
+    /// Counts one built row, given whether its claim is ICD-9-CM.
+    pub fn settle(&mut self, tally: &Tally, icd9: bool) {
         let s = &mut self.stats;
         s.rows_checked += 1;
         if tally.code_type_other {
@@ -637,21 +634,12 @@ impl BuiltTally {
         if !icd9 {
             s.claim_events += 1;
         }
-        !icd9
     }
 
     /// Counts a long-layout claim assembled off the reading thread (its
-    /// rows were counted there), given whether it is ICD-9-CM; true when
-    /// it goes to the engine.
-    pub fn settle_long(&mut self, icd9: bool) -> bool {
-        let s = &mut self.stats;
-        if icd9 {
-            s.claims_icd9 += 1;
-        } else {
-            s.claims += 1;
-            s.claim_events += 1;
-        }
-        !icd9
+    /// rows were counted there), given whether it is ICD-9-CM.
+    pub fn settle_long(&mut self, icd9: bool) {
+        self.stats.count_long_claim(icd9);
     }
 
     /// Counts a copied row whose claim could not be built.

@@ -155,12 +155,8 @@ where
     run_pipeline(reader, workers, |job| {
         for settle in &job.settle {
             match *settle {
-                Settle::Row(t, icd9) => {
-                    tally.settle(&t, icd9);
-                }
-                Settle::LongClaim(icd9) => {
-                    tally.settle_long(icd9);
-                }
+                Settle::Row(t, icd9) => tally.settle(&t, icd9),
+                Settle::LongClaim(icd9) => tally.settle_long(icd9),
                 Settle::Rejected => tally.reject(),
             }
         }
@@ -218,7 +214,10 @@ impl Job {
             match item {
                 Item::LongRow { row, seq, start } => {
                     match builder.long_row(&self.batch, row, seq, start, &mut self.long) {
-                        Ok(Some(claim)) => self.long_claim(claim, checker),
+                        Ok(Some(claim)) => {
+                            self.claim(&claim, Settle::LongClaim, checker);
+                            claim.recycle();
+                        }
                         Ok(None) => {}
                         Err(row) => {
                             self.settle.push(Settle::Rejected);
@@ -228,18 +227,18 @@ impl Job {
                 }
                 Item::LongEnd => {
                     if let Some(claim) = self.long.end() {
-                        self.long_claim(claim, checker);
+                        self.claim(&claim, Settle::LongClaim, checker);
+                        claim.recycle();
                     }
                 }
                 Item::Ready(event) => checker.event(&event, &mut self.found),
-                Item::Claim(claim) => checker.claim(&claim, &mut self.found),
                 Item::Built(claim, tally) => {
-                    self.claim(&claim, tally, checker);
+                    self.claim(&claim, |icd9| Settle::Row(tally, icd9), checker);
                     claim.recycle();
                 }
                 Item::Row(row, tally) => match builder.build(&self.batch, row) {
                     Ok(claim) => {
-                        self.claim(&claim, tally, checker);
+                        self.claim(&claim, |icd9| Settle::Row(tally, icd9), checker);
                         claim.recycle();
                     }
                     Err(row) => {
@@ -254,22 +253,14 @@ impl Job {
         self.batch.items = items;
     }
 
-    fn claim(&mut self, claim: &Claim, tally: Tally, checker: Checker<'_>) {
+    /// Checks a claim built here unless it is ICD-9-CM, and files how it
+    /// counts (`settle`, given whether it is ICD-9-CM).
+    fn claim(&mut self, claim: &Claim, settle: impl FnOnce(bool) -> Settle, checker: Checker<'_>) {
         let icd9 = coded_in_icd9(claim);
-        self.settle.push(Settle::Row(tally, icd9));
+        self.settle.push(settle(icd9));
         if !icd9 {
             checker.claim(claim, &mut self.found);
         }
-    }
-
-    /// Checks a long-layout claim assembled here, and counts it.
-    fn long_claim(&mut self, claim: Box<Claim>, checker: Checker<'_>) {
-        let icd9 = coded_in_icd9(&claim);
-        self.settle.push(Settle::LongClaim(icd9));
-        if !icd9 {
-            checker.claim(&claim, &mut self.found);
-        }
-        claim.recycle();
     }
 }
 
