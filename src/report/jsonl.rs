@@ -11,12 +11,15 @@ use crate::engine::diagnostic::Diagnostic;
 
 pub struct JsonlReporter {
     out: BufWriter<Box<dyn Write + Send>>,
+    /// The line being written, kept from finding to finding.
+    line: Vec<u8>,
 }
 
 impl JsonlReporter {
     pub fn new(out: Box<dyn Write + Send>) -> Self {
         JsonlReporter {
             out: BufWriter::new(out),
+            line: Vec::with_capacity(1024),
         }
     }
 }
@@ -27,8 +30,10 @@ impl Reporter for JsonlReporter {
     }
 
     fn diagnostic(&mut self, diagnostic: &Diagnostic) -> io::Result<()> {
-        serde_json::to_writer(&mut self.out, &Record::from(diagnostic))?;
-        self.out.write_all(b"\n")
+        self.line.clear();
+        Record::from(diagnostic).write_line(&mut self.line);
+        self.line.push(b'\n');
+        self.out.write_all(&self.line)
     }
 
     fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
