@@ -145,14 +145,15 @@ fn push_u64(out: &mut Vec<u8>, mut n: u64) {
 fn push_str(out: &mut Vec<u8>, s: &str) {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    // A word holds a byte to escape: one below 0x20, or a quote or a
-    // backslash (a byte equal to one is a zero byte after XOR). The tests
-    // may report a byte that needs nothing past a real one, never miss one.
+    // Does a word hold a byte to escape: one below 0x20, a quote or a
+    // backslash? (A byte equal to `b` is a zero byte after XOR with `b` in
+    // every byte.) The tests may report a byte that needs nothing past a
+    // real one, never miss one.
+    let has_zero = |w: u64| w.wrapping_sub(ONES) & !w;
     let special = |w: u64| {
         let below_space = w.wrapping_sub(ONES * 0x20) & !w;
-        let quote = (w ^ ONES * u64::from(b'"')).wrapping_sub(ONES) & !(w ^ ONES * u64::from(b'"'));
-        let backslash =
-            (w ^ ONES * u64::from(b'\\')).wrapping_sub(ONES) & !(w ^ ONES * u64::from(b'\\'));
+        let quote = has_zero(w ^ (ONES * u64::from(b'"')));
+        let backslash = has_zero(w ^ (ONES * u64::from(b'\\')));
         (below_space | quote | backslash) & HIGH != 0
     };
     let bytes = s.as_bytes();
