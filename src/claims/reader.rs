@@ -599,6 +599,12 @@ impl<R: Read> RecordReader<R> {
         Some((s, *self.ends.get(i)?))
     }
 
+    /// Where each field of the current record ends in its unescaped bytes
+    /// (field `i` starts one past where field `i - 1` ends).
+    pub(crate) fn field_ends(&self) -> &[usize] {
+        self.ends.get(..self.nend).unwrap_or_default()
+    }
+
     /// The unescaped bytes of field `i`.
     #[inline]
     pub fn field(&self, i: usize) -> Option<&[u8]> {

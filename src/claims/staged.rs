@@ -92,12 +92,22 @@ pub(crate) struct CopiedColumns {
     columns: Vec<usize>,
     /// By column index: position in `columns`, or [`UNREAD`].
     slot: Vec<u32>,
+    /// `columns` are `first..first + columns.len()`, all side by side (as
+    /// in most files: the claim's columns, then its diagnoses): the cells
+    /// follow from the record's field ends in one pass.
+    side_by_side: Option<usize>,
 }
 
 impl CopiedColumns {
     pub(crate) fn new(map: &Mapping, width: usize) -> CopiedColumns {
         let mut columns = map.content_columns();
         columns.extend(map.claim_id);
+        CopiedColumns::of(columns, width)
+    }
+
+    /// Copies of `columns` (any order, repeats allowed) of records `width`
+    /// fields wide.
+    fn of(mut columns: Vec<usize>, width: usize) -> CopiedColumns {
         columns.sort_unstable();
         columns.dedup();
         columns.retain(|&c| c < width);
@@ -105,7 +115,15 @@ impl CopiedColumns {
         for (k, &c) in columns.iter().enumerate() {
             slot[c] = k as u32;
         }
-        CopiedColumns { columns, slot }
+        let side_by_side = columns
+            .first()
+            .filter(|&&first| columns.iter().enumerate().all(|(k, &c)| c == first + k))
+            .copied();
+        CopiedColumns {
+            columns,
+            slot,
+            side_by_side,
+        }
     }
 }
 
@@ -277,13 +295,28 @@ impl RowBatch {
         // One `extend` of known length: pushing cell by cell stored the
         // list's length back at every cell.
         let at = base as u32;
-        self.cells.extend(cols.columns.iter().map(|&c| {
-            let (start, end) = range(c);
-            CellCopy {
-                start: at + start as u32,
-                end: at + end as u32,
+        let ends = rec.field_ends();
+        match cols.side_by_side {
+            Some(first) if first + cols.columns.len() <= ends.len() => {
+                let mut start = first.checked_sub(1).map_or(0, |p| ends[p] + 1);
+                self.cells
+                    .extend(ends[first..first + cols.columns.len()].iter().map(|&end| {
+                        let cell = CellCopy {
+                            start: at + start as u32,
+                            end: at + end as u32,
+                        };
+                        start = end + 1;
+                        cell
+                    }));
             }
-        }));
+            _ => self.cells.extend(cols.columns.iter().map(|&c| {
+                let (start, end) = range(c);
+                CellCopy {
+                    start: at + start as u32,
+                    end: at + end as u32,
+                }
+            })),
+        }
         if !plain {
             self.spans.extend(cols.columns.iter().map(|&c| {
                 let l = rec.loc(c).unwrap_or_else(|| rec.row_loc());
@@ -669,10 +702,7 @@ mod tests {
     use super::*;
 
     fn columns(n: usize) -> CopiedColumns {
-        CopiedColumns {
-            columns: (0..n).collect(),
-            slot: (0..n as u32).collect(),
-        }
+        CopiedColumns::of((0..n).collect(), n)
     }
 
     /// Cells come back as the record had them; a delimiter above 127 that
@@ -697,6 +727,36 @@ mod tests {
             copy.loc(1).map(|l| (l.line, l.column, l.len)),
             Some((2, 3, 7))
         );
+
+        // Columns side by side (from the start or the middle), with a gap,
+        // and past the end of a short record read as the record reads.
+        let text: &[u8] = b"a,b,c,d,e\nA,BB,,DDDD,E\nA,BB\n";
+        let mut rec = RecordReader::new(text, 0, Some(b',')).unwrap();
+        assert!(rec.next_record().unwrap());
+        let picks = [
+            (vec![1, 2, 3], Some(1)),
+            (vec![4, 3, 2, 1, 0], Some(0)),
+            (vec![1, 3], None),
+            (vec![4, 0], None),
+        ];
+        for _ in 0..2 {
+            assert!(rec.next_record().unwrap());
+            let mut batch = RowBatch::new();
+            for (picked, side_by_side) in &picks {
+                let cols = CopiedColumns::of(picked.clone(), 5);
+                assert_eq!(cols.side_by_side, *side_by_side, "{picked:?}");
+                let row = batch.copy_row(&rec, &cols, false).unwrap();
+                let copy = CopiedRecord {
+                    batch: &batch,
+                    cols: &cols,
+                    row: batch.rows[row as usize],
+                };
+                for &c in picked {
+                    let want = rec.field_text(c).unwrap_or(Ok(""));
+                    assert_eq!(copy.field_text(c), Some(want), "{picked:?} column {c}");
+                }
+            }
+        }
 
         // "x§y" split at the second byte of "§" (0xC2 0xA7).
         let text = "h1\u{a7}h2\nx\u{a7}y\n".as_bytes();
