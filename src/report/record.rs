@@ -70,28 +70,29 @@ impl Record<'_> {
     /// time for ones to escape, and at half a kilobyte a line that was most
     /// of the reporting thread's work.
     pub(crate) fn write_line(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(b"{\"rule\":");
-        push_str(out, self.rule);
-        out.extend_from_slice(b",\"rule_name\":");
-        push_str(out, self.rule_name);
-        out.extend_from_slice(b",\"severity\":\"");
-        out.extend_from_slice(self.severity.as_str().as_bytes());
-        out.extend_from_slice(b"\",\"message\":");
-        push_str(out, self.message);
-        out.extend_from_slice(b",\"help\":");
-        push_opt_str(out, self.help);
-        out.extend_from_slice(b",\"file\":");
-        push_str(out, self.file);
-        out.extend_from_slice(b",\"line\":");
-        push_u64(out, self.line);
-        out.extend_from_slice(b",\"column\":");
-        push_u64(out, u64::from(self.column));
-        out.extend_from_slice(b",\"end_column\":");
-        push_u64(out, self.end_column);
-        out.extend_from_slice(b",\"field\":");
-        push_opt_str(out, self.field);
-        out.extend_from_slice(b",\"claim_id\":");
-        push_opt_str(out, self.claim_id);
+        let flat = [
+            ("rule", Value::Str(self.rule)),
+            ("rule_name", Value::Str(self.rule_name)),
+            ("severity", Value::Str(self.severity.as_str())),
+            ("message", Value::Str(self.message)),
+            ("help", Value::OptStr(self.help)),
+            ("file", Value::Str(self.file)),
+            ("line", Value::Number(self.line)),
+            ("column", Value::Number(u64::from(self.column))),
+            ("end_column", Value::Number(self.end_column)),
+            ("field", Value::OptStr(self.field)),
+            ("claim_id", Value::OptStr(self.claim_id)),
+        ];
+        for (i, (name, value)) in flat.into_iter().enumerate() {
+            out.extend_from_slice(if i == 0 { b"{\"" } else { b",\"" });
+            out.extend_from_slice(name.as_bytes());
+            out.extend_from_slice(b"\":");
+            match value {
+                Value::Str(s) => push_str(out, s),
+                Value::OptStr(s) => push_opt_str(out, s),
+                Value::Number(n) => push_u64(out, n),
+            }
+        }
         out.extend_from_slice(b",\"code\":");
         match self.code {
             Some(code) => {
@@ -116,6 +117,13 @@ impl Record<'_> {
         }
         out.extend_from_slice(b"]}");
     }
+}
+
+/// A value of [`Record::write_line`]'s flat fields.
+enum Value<'a> {
+    Str(&'a str),
+    OptStr(Option<&'a str>),
+    Number(u64),
 }
 
 fn push_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
