@@ -488,6 +488,16 @@ fn jsonl_streams_one_object_per_line() {
 
 // ------------------------------------------------------------------- SARIF
 
+/// A SARIF run's artifact URIs, in index order.
+fn artifact_uris(run: &Value) -> Vec<&str> {
+    run["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["location"]["uri"].as_str().unwrap())
+        .collect()
+}
+
 /// The required properties of the SARIF 2.1.0 schema for the objects this
 /// tool writes, checked by hand.
 #[test]
@@ -538,12 +548,7 @@ fn sarif_has_the_required_structure() {
     let dx210 = rules.iter().find(|r| r["id"] == "DX210").unwrap();
     assert_eq!(dx210["defaultConfiguration"]["level"], "note");
 
-    let artifacts: Vec<&str> = run["artifacts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["location"]["uri"].as_str().unwrap())
-        .collect();
+    let artifacts = artifact_uris(run);
     assert_eq!(artifacts, ["claims.csv", "more/claims2.csv"]);
 
     let results = run["results"].as_array().unwrap();
@@ -593,6 +598,47 @@ fn sarif_has_the_required_structure() {
     );
     let notes = invocation["toolExecutionNotifications"].as_array().unwrap();
     assert!(notes.iter().all(|n| n["message"]["text"].is_string()));
+}
+
+/// Results are written as they arrive, one to a line, before the run's
+/// other members; artifacts are numbered as results first name them, and
+/// the run's files no result named follow.
+#[test]
+fn sarif_streams_results_and_numbers_artifacts_as_they_come() {
+    let text = render_with(Format::Sarif, &options(), &[info(), non_billable(), info()]);
+    let lines: Vec<&str> = text.lines().collect();
+    let results: Vec<&&str> = lines.iter().filter(|l| l.contains("\"ruleId\"")).collect();
+    assert_eq!(results.len(), 3, "one result a line");
+    let results_at = lines
+        .iter()
+        .position(|l| l.contains("\"results\""))
+        .unwrap();
+    let tool_at = lines.iter().position(|l| l.contains("\"tool\"")).unwrap();
+    assert!(results_at < tool_at);
+
+    let log = json(&text);
+    let run = &log["runs"][0];
+    let artifacts = artifact_uris(run);
+    assert_eq!(artifacts, ["more/claims2.csv", "claims.csv"]);
+    let index = |i: usize| {
+        run["results"][i]["locations"][0]["physicalLocation"]["artifactLocation"]["index"].clone()
+    };
+    assert_eq!(
+        (index(0), index(1), index(2)),
+        (0.into(), 1.into(), 0.into())
+    );
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    for r in run["results"].as_array().unwrap() {
+        let i = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[i]["id"], r["ruleId"]);
+    }
+
+    // No findings: an empty results array, and the run's files.
+    let empty = json(&render_with(Format::Sarif, &options(), &[]));
+    let run = &empty["runs"][0];
+    assert_eq!(run["results"], serde_json::json!([]));
+    assert_eq!(run["artifacts"][1]["location"]["uri"], "more/claims2.csv");
+    assert_eq!(run["invocations"][0]["executionSuccessful"], false);
 }
 
 #[test]

@@ -1,9 +1,14 @@
 //! `--format sarif`: a SARIF 2.1.0 log, for GitHub code scanning and SARIF
-//! viewers. Written at `finish` as one document.
+//! viewers.
 //!
 //! Choices worth knowing:
+//! - The log is streamed: each result is written as it arrives, one to a
+//!   line, and the run's other members (`tool`, `invocations`, `artifacts`)
+//!   follow the results, so memory does not grow with the findings.
 //! - `rules` lists every rule active in the run (from [`RunInfo`]) plus any
 //!   rule that reported without being listed; `ruleIndex` points into it.
+//! - `artifacts` lists the files results point into, in the order they
+//!   first appear, then the run's other files; `index` points into it.
 //! - Columns are Unicode code points (`columnKind: unicodeCodePoints`),
 //!   converted from the engine's byte columns using the source line when the
 //!   diagnostic carries one; without it the byte column is used, which is the
@@ -17,11 +22,11 @@
 use std::collections::HashMap;
 use std::io::{self, BufWriter, Write};
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::record::without_source;
 use super::{Reporter, RunInfo, Summary};
-use crate::engine::diagnostic::{Diagnostic, RuleMeta, RuleRef, Severity};
+use crate::engine::diagnostic::{CodeRef, Diagnostic, RuleMeta, RuleRef, Severity, Suggestion};
 
 /// Where the rules are documented (`informationUri` must be absolute).
 pub const INFORMATION_URI: &str = "https://github.com/dxlint/dxlint";
@@ -33,16 +38,37 @@ pub struct SarifReporter {
     out: BufWriter<Box<dyn Write + Send>>,
     tool: &'static str,
     version: &'static str,
-    rules: Vec<RuleRef>,
-    results: Vec<Pending>,
+    rules: Numbered<RuleRef>,
+    artifacts: Numbered<String>,
+    /// The log's opening has been written.
+    opened: bool,
+    results: u64,
 }
 
-/// A diagnostic held until `finish`, with its columns already converted
-/// (the source line needed for that is not kept).
-struct Pending {
-    diagnostic: Diagnostic,
-    start_column: u64,
-    end_column: u64,
+/// Items in the order they were first named, each with its place: the
+/// `rules` and `artifacts` arrays that results point into by index.
+struct Numbered<T> {
+    items: Vec<T>,
+    index: HashMap<String, usize>,
+}
+
+impl<T> Numbered<T> {
+    fn new() -> Self {
+        Numbered {
+            items: Vec::new(),
+            index: HashMap::new(),
+        }
+    }
+
+    /// The place of the item named `name`, made by `make` the first time.
+    fn place(&mut self, name: &str, make: impl FnOnce() -> T) -> usize {
+        if let Some(&i) = self.index.get(name) {
+            return i;
+        }
+        self.index.insert(name.to_string(), self.items.len());
+        self.items.push(make());
+        self.items.len() - 1
+    }
 }
 
 impl SarifReporter {
@@ -51,9 +77,23 @@ impl SarifReporter {
             out: BufWriter::new(out),
             tool: env!("CARGO_PKG_NAME"),
             version: env!("CARGO_PKG_VERSION"),
-            rules: Vec::new(),
-            results: Vec::new(),
+            rules: Numbered::new(),
+            artifacts: Numbered::new(),
+            opened: false,
+            results: 0,
         }
+    }
+
+    /// Writes the log up to the first result, once.
+    fn open(&mut self) -> io::Result<()> {
+        if !self.opened {
+            self.opened = true;
+            write!(
+                self.out,
+                "{{\n  \"$schema\": \"{SCHEMA_URI}\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {{\n      \"columnKind\": \"unicodeCodePoints\",\n      \"results\": ["
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -61,106 +101,171 @@ impl Reporter for SarifReporter {
     fn begin(&mut self, run: &RunInfo) -> io::Result<()> {
         self.tool = run.tool;
         self.version = run.version;
-        self.rules = run.rules.clone();
-        Ok(())
+        for rule in &run.rules {
+            self.rules.place(&rule.code, || rule.clone());
+        }
+        self.open()
     }
 
     fn diagnostic(&mut self, d: &Diagnostic) -> io::Result<()> {
+        self.open()?;
         let (start_column, end_column) = columns(d);
-        self.results.push(Pending {
-            diagnostic: without_source(d),
-            start_column,
-            end_column,
-        });
+        let loc = &d.location;
+        let uri = path_uri(&loc.file);
+        let rule_index = self.rules.place(&d.rule.code, || d.rule.clone());
+        let artifact_index = self.artifacts.place(&uri, || uri.clone());
+        let mut text = d.message.clone();
+        if let Some(help) = &d.help {
+            text.push_str("\nhelp: ");
+            text.push_str(help);
+        }
+        let result = SarifResult {
+            rule_id: &d.rule.code,
+            rule_index,
+            level: level(d.severity),
+            message: Message { text },
+            locations: [ResultLocation {
+                physical_location: PhysicalLocation {
+                    artifact_location: ArtifactLocation {
+                        uri: &uri,
+                        index: artifact_index,
+                    },
+                    region: Region {
+                        start_line: loc.line.max(1),
+                        start_column,
+                        end_column,
+                    },
+                },
+            }],
+            partial_fingerprints: Fingerprints {
+                dxlint: fingerprint(d),
+            },
+            properties: Properties {
+                claim_id: d.claim_id.as_deref(),
+                field: loc.field.as_deref(),
+                code: d.code.as_ref(),
+                suggestions: &d.suggestions,
+            },
+        };
+        let separator: &[u8] = if self.results == 0 { b"\n" } else { b",\n" };
+        self.out.write_all(separator)?;
+        self.out.write_all(b"        ")?;
+        serde_json::to_writer(&mut self.out, &result)?;
+        self.results += 1;
         Ok(())
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
-        let log = self.log(summary);
-        serde_json::to_writer_pretty(&mut self.out, &log)?;
-        self.out.write_all(b"\n")?;
+        self.open()?;
+        for file in &summary.files {
+            let uri = path_uri(&file.path);
+            self.artifacts.place(&uri, || uri.clone());
+        }
+        let closing: &[u8] = if self.results == 0 {
+            b"],\n"
+        } else {
+            b"\n      ],\n"
+        };
+        self.out.write_all(closing)?;
+        let tool = json!({ "driver": {
+            "name": self.tool,
+            "version": self.version,
+            "semanticVersion": self.version,
+            "informationUri": INFORMATION_URI,
+            "rules": self.rules.items.iter().map(|r| rule(r)).collect::<Vec<_>>(),
+        }});
+        let artifacts: Vec<Value> = self
+            .artifacts
+            .items
+            .iter()
+            .map(|uri| json!({ "location": { "uri": uri } }))
+            .collect();
+        let members = [
+            ("tool", tool),
+            ("invocations", json!([invocation(summary)])),
+            ("artifacts", Value::Array(artifacts)),
+        ];
+        for (i, (name, value)) in members.iter().enumerate() {
+            let text = serde_json::to_string_pretty(value)?.replace('\n', "\n      ");
+            let comma = if i + 1 < members.len() { "," } else { "" };
+            writeln!(self.out, "      \"{name}\": {text}{comma}")?;
+        }
+        self.out.write_all(b"    }\n  ]\n}\n")?;
         self.out.flush()
     }
 }
 
-impl SarifReporter {
-    fn log(&self, summary: &Summary) -> Value {
-        let rules = RuleTable::new(&self.rules, &self.results);
-        let artifacts = ArtifactTable::new(summary, &self.results);
-        let results: Vec<Value> = self
-            .results
-            .iter()
-            .map(|p| result(p, &rules, &artifacts))
-            .collect();
-        json!({
-            "$schema": SCHEMA_URI,
-            "version": "2.1.0",
-            "runs": [{
-                "tool": { "driver": {
-                    "name": self.tool,
-                    "version": self.version,
-                    "semanticVersion": self.version,
-                    "informationUri": INFORMATION_URI,
-                    "rules": rules.list.iter().map(|r| rule(r)).collect::<Vec<_>>(),
-                }},
-                "invocations": [invocation(summary)],
-                "artifacts": artifacts.uris.iter()
-                    .map(|uri| json!({ "location": { "uri": uri } }))
-                    .collect::<Vec<_>>(),
-                "columnKind": "unicodeCodePoints",
-                "results": results,
-            }],
-        })
+/// One result, written as it arrives.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'a str,
+    rule_index: usize,
+    level: &'static str,
+    message: Message,
+    locations: [ResultLocation<'a>; 1],
+    partial_fingerprints: Fingerprints,
+    properties: Properties<'a>,
+}
+
+#[derive(Serialize)]
+struct Message {
+    text: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultLocation<'a> {
+    physical_location: PhysicalLocation<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation<'a> {
+    artifact_location: ArtifactLocation<'a>,
+    region: Region,
+}
+
+#[derive(Serialize)]
+struct ArtifactLocation<'a> {
+    uri: &'a str,
+    index: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: u64,
+    start_column: u64,
+    end_column: u64,
+}
+
+/// `{ FINGERPRINT_KEY: hash }`.
+struct Fingerprints {
+    dxlint: String,
+}
+
+impl Serialize for Fingerprints {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(1))?;
+        map.serialize_entry(FINGERPRINT_KEY, &self.dxlint)?;
+        map.end()
     }
 }
 
-/// Rules in `ruleIndex` order, unique by code.
-struct RuleTable<'a> {
-    list: Vec<&'a RuleMeta>,
-    index: HashMap<&'a str, usize>,
-}
-
-impl<'a> RuleTable<'a> {
-    fn new(active: &'a [RuleRef], results: &'a [Pending]) -> Self {
-        let mut table = RuleTable {
-            list: Vec::new(),
-            index: HashMap::new(),
-        };
-        let reported = results.iter().map(|p| &*p.diagnostic.rule);
-        for meta in active.iter().map(|r| &**r).chain(reported) {
-            if !table.index.contains_key(meta.code.as_str()) {
-                table.index.insert(&meta.code, table.list.len());
-                table.list.push(meta);
-            }
-        }
-        table
-    }
-}
-
-/// Artifact URIs in `index` order: the run's files, then any other file a
-/// diagnostic names.
-struct ArtifactTable {
-    uris: Vec<String>,
-    index: HashMap<String, usize>,
-}
-
-impl ArtifactTable {
-    fn new(summary: &Summary, results: &[Pending]) -> Self {
-        let mut table = ArtifactTable {
-            uris: Vec::new(),
-            index: HashMap::new(),
-        };
-        let files = summary.files.iter().map(|f| f.path.as_str());
-        let named = results.iter().map(|p| &*p.diagnostic.location.file);
-        for path in files.chain(named) {
-            let uri = path_uri(path);
-            if !table.index.contains_key(&uri) {
-                table.index.insert(uri.clone(), table.uris.len());
-                table.uris.push(uri);
-            }
-        }
-        table
-    }
+/// What a result carries beyond SARIF's own members.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Properties<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    claim_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'a CodeRef>,
+    #[serde(skip_serializing_if = "<[Suggestion]>::is_empty")]
+    suggestions: &'a [Suggestion],
 }
 
 fn level(severity: Severity) -> &'static str {
@@ -186,46 +291,6 @@ fn rule(meta: &RuleMeta) -> Value {
             "enabled": meta.enabled_by_default,
         },
         "properties": { "tags": [meta.group] },
-    })
-}
-
-fn result(p: &Pending, rules: &RuleTable<'_>, artifacts: &ArtifactTable) -> Value {
-    let d = &p.diagnostic;
-    let loc = &d.location;
-    let uri = path_uri(&loc.file);
-    let mut text = d.message.clone();
-    if let Some(help) = &d.help {
-        text.push_str("\nhelp: ");
-        text.push_str(help);
-    }
-    let mut properties = serde_json::Map::new();
-    if let Some(claim) = &d.claim_id {
-        properties.insert("claimId".into(), json!(claim));
-    }
-    if let Some(field) = &loc.field {
-        properties.insert("field".into(), json!(field));
-    }
-    if let Some(code) = &d.code {
-        properties.insert("code".into(), json!(code));
-    }
-    if !d.suggestions.is_empty() {
-        properties.insert("suggestions".into(), json!(d.suggestions));
-    }
-    json!({
-        "ruleId": d.rule.code,
-        "ruleIndex": rules.index[d.rule.code.as_str()],
-        "level": level(d.severity),
-        "message": { "text": text },
-        "locations": [{ "physicalLocation": {
-            "artifactLocation": { "uri": uri, "index": artifacts.index[&uri] },
-            "region": {
-                "startLine": loc.line.max(1),
-                "startColumn": p.start_column,
-                "endColumn": p.end_column,
-            },
-        }}],
-        "partialFingerprints": { FINGERPRINT_KEY: fingerprint(d) },
-        "properties": properties,
     })
 }
 
