@@ -474,6 +474,23 @@ fn json_with_no_diagnostics_is_still_a_document() {
     assert_eq!(doc["diagnostics"].as_array().unwrap().len(), 0);
 }
 
+/// The document's diagnostics are written as they arrive, one to a line,
+/// each the object a `jsonl` line holds; the summary follows them.
+#[test]
+fn json_writes_each_diagnostic_as_its_jsonl_line() {
+    let text = render(Format::Json);
+    let in_document: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("    {\"rule\""))
+        .map(|l| l.trim_start().trim_end_matches(','))
+        .collect();
+    let jsonl = render(Format::Jsonl);
+    assert_eq!(in_document, jsonl.lines().collect::<Vec<_>>());
+    let diagnostics_at = text.find("\"diagnostics\"").unwrap();
+    let summary_at = text.find("\"summary\"").unwrap();
+    assert!(diagnostics_at < summary_at);
+}
+
 #[test]
 fn jsonl_streams_one_object_per_line() {
     let text = render(Format::Jsonl);

@@ -1,36 +1,34 @@
-//! `--format json`: one JSON document written when the run ends.
+//! `--format json`: one JSON document, written as the run goes.
 //!
-//! Shape: `{ "tool": {name, version}, "code_sets": [..], "summary": {..},
-//! "diagnostics": [..] }`, each diagnostic the object described in
-//! `record.rs`. Diagnostics are held in memory until `finish` because the
-//! document is only valid once complete; use `jsonl` to stream.
+//! Shape: `{ "tool": {name, version}, "diagnostics": [..], "code_sets":
+//! [..], "summary": {..} }`, each diagnostic the object described in
+//! `record.rs` (the same as a `jsonl` line), one to a line. Diagnostics are
+//! written as they arrive and the code sets and summary once the run ends,
+//! so memory does not grow with the findings; the document is valid once
+//! `finish` has written its end.
 
 use std::io::{self, BufWriter, Write};
 
 use serde::Serialize;
 
-use super::record::{Record, without_source};
+use super::record::Record;
 use super::{Reporter, RunInfo, Summary};
 use crate::engine::diagnostic::Diagnostic;
 
 pub struct JsonReporter {
     out: BufWriter<Box<dyn Write + Send>>,
     tool: Tool,
-    diagnostics: Vec<Diagnostic>,
+    /// The document's opening has been written.
+    opened: bool,
+    diagnostics: u64,
+    /// The diagnostic being written, kept from one to the next.
+    line: Vec<u8>,
 }
 
 #[derive(Serialize)]
 struct Tool {
     name: &'static str,
     version: &'static str,
-}
-
-#[derive(Serialize)]
-struct Document<'a> {
-    tool: &'a Tool,
-    code_sets: &'a [String],
-    summary: &'a Summary,
-    diagnostics: Vec<Record<'a>>,
 }
 
 impl JsonReporter {
@@ -41,8 +39,21 @@ impl JsonReporter {
                 name: env!("CARGO_PKG_NAME"),
                 version: env!("CARGO_PKG_VERSION"),
             },
-            diagnostics: Vec::new(),
+            opened: false,
+            diagnostics: 0,
+            line: Vec::with_capacity(1024),
         }
+    }
+
+    /// Writes the document up to the first diagnostic, once.
+    fn open(&mut self) -> io::Result<()> {
+        if !self.opened {
+            self.opened = true;
+            self.out.write_all(b"{\n  \"tool\": ")?;
+            serde_json::to_writer(&mut self.out, &self.tool)?;
+            self.out.write_all(b",\n  \"diagnostics\": [")?;
+        }
+        Ok(())
     }
 }
 
@@ -52,23 +63,34 @@ impl Reporter for JsonReporter {
             name: run.tool,
             version: run.version,
         };
-        Ok(())
+        self.open()
     }
 
     fn diagnostic(&mut self, diagnostic: &Diagnostic) -> io::Result<()> {
-        self.diagnostics.push(without_source(diagnostic));
-        Ok(())
+        self.open()?;
+        self.line.clear();
+        self.line.extend_from_slice(if self.diagnostics == 0 {
+            b"\n    "
+        } else {
+            b",\n    "
+        });
+        Record::from(diagnostic).write_line(&mut self.line);
+        self.diagnostics += 1;
+        self.out.write_all(&self.line)
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
-        let doc = Document {
-            tool: &self.tool,
-            code_sets: &summary.code_sets_used,
-            summary,
-            diagnostics: self.diagnostics.iter().map(Record::from).collect(),
+        self.open()?;
+        let closing: &[u8] = if self.diagnostics == 0 {
+            b"],\n"
+        } else {
+            b"\n  ],\n"
         };
-        serde_json::to_writer_pretty(&mut self.out, &doc)?;
-        self.out.write_all(b"\n")?;
+        self.out.write_all(closing)?;
+        self.out.write_all(b"  \"code_sets\": ")?;
+        serde_json::to_writer(&mut self.out, &summary.code_sets_used)?;
+        let summary = serde_json::to_string_pretty(summary)?.replace('\n', "\n  ");
+        writeln!(self.out, ",\n  \"summary\": {summary}\n}}")?;
         self.out.flush()
     }
 }
