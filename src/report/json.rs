@@ -63,7 +63,9 @@ impl Reporter for JsonReporter {
             name: run.tool,
             version: run.version,
         };
-        self.open()
+        // Nothing is written yet: a run that fails before its first
+        // finding leaves no half document behind.
+        Ok(())
     }
 
     fn diagnostic(&mut self, diagnostic: &Diagnostic) -> io::Result<()> {

@@ -104,7 +104,9 @@ impl Reporter for SarifReporter {
         for rule in &run.rules {
             self.rules.place(&rule.code, || rule.clone());
         }
-        self.open()
+        // Nothing is written yet: a run that fails before its first
+        // finding leaves no half document behind.
+        Ok(())
     }
 
     fn diagnostic(&mut self, d: &Diagnostic) -> io::Result<()> {
