@@ -181,6 +181,26 @@ fn sarif_has_rules_results_and_locations() {
     );
 }
 
+/// The documents are written as findings arrive, but a run that fails
+/// before its first finding writes none of one.
+#[test]
+fn a_run_that_fails_early_writes_no_half_document() {
+    for format in ["sarif", "json"] {
+        let r = run(&[
+            "check",
+            "--isolated",
+            "--format",
+            format,
+            "--members",
+            "fixtures/no-such-members.csv",
+            "fixtures/example/claims.csv",
+        ]);
+        assert_eq!(r.code, 2, "{format}: {}", r.stderr);
+        assert_eq!(r.stdout, "", "{format}");
+        assert!(r.stderr.contains("no-such-members.csv"), "{}", r.stderr);
+    }
+}
+
 #[test]
 fn github_annotations() {
     let r = run(&[
