@@ -256,10 +256,20 @@ fn parse_reference(piece: &str, version: &Version) -> Option<NoteRef> {
         Some(q) => Some(parse_qualifier(q)?),
         None => None,
     };
-    // `M05.00 to M05.8A` is a range too.
-    let code_part = code_part.replace(" to ", "-");
-    let compact: String = code_part.chars().filter(|c| !c.is_whitespace()).collect();
-    let compact = strip_open_end(&compact);
+    // `M05.00 to M05.8A` is a range too. Most pieces hold no space at all
+    // (`F33.-`, `T36-T50`) and are read where they stand.
+    let spaced;
+    let compact = if code_part.contains(char::is_whitespace) {
+        spaced = code_part
+            .replace(" to ", "-")
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>();
+        spaced.as_str()
+    } else {
+        code_part
+    };
+    let compact = strip_open_end(compact);
     // The range dash is the one followed by the second code's letter.
     let split = compact
         .char_indices()
