@@ -25,6 +25,7 @@ use std::io::{self, BufWriter, Write};
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use super::streamed::{Member, StreamedDocument};
 use super::{Reporter, RunInfo, Summary};
 use crate::engine::diagnostic::{CodeRef, Diagnostic, RuleMeta, RuleRef, Severity, Suggestion};
 
@@ -40,9 +41,8 @@ pub struct SarifReporter {
     version: &'static str,
     rules: Numbered<RuleRef>,
     artifacts: Numbered<String>,
-    /// The log's opening has been written.
-    opened: bool,
-    results: u64,
+    /// The log, its results written as they arrive.
+    log: StreamedDocument,
 }
 
 /// Items in the order they were first named, each with its place: the
@@ -79,21 +79,14 @@ impl SarifReporter {
             version: env!("CARGO_PKG_VERSION"),
             rules: Numbered::new(),
             artifacts: Numbered::new(),
-            opened: false,
-            results: 0,
+            log: StreamedDocument::new(
+                format!(
+                    "{{\n  \"$schema\": \"{SCHEMA_URI}\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {{\n      \"columnKind\": \"unicodeCodePoints\",\n      \"results\": ["
+                ),
+                "        ",
+                "    }\n  ]\n}\n",
+            ),
         }
-    }
-
-    /// Writes the log up to the first result, once.
-    fn open(&mut self) -> io::Result<()> {
-        if !self.opened {
-            self.opened = true;
-            write!(
-                self.out,
-                "{{\n  \"$schema\": \"{SCHEMA_URI}\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {{\n      \"columnKind\": \"unicodeCodePoints\",\n      \"results\": ["
-            )?;
-        }
-        Ok(())
     }
 }
 
@@ -104,13 +97,10 @@ impl Reporter for SarifReporter {
         for rule in &run.rules {
             self.rules.place(&rule.code, || rule.clone());
         }
-        // Nothing is written yet: a run that fails before its first
-        // finding leaves no half document behind.
         Ok(())
     }
 
     fn diagnostic(&mut self, d: &Diagnostic) -> io::Result<()> {
-        self.open()?;
         let (start_column, end_column) = columns(d);
         let loc = &d.location;
         let uri = path_uri(&loc.file);
@@ -149,26 +139,16 @@ impl Reporter for SarifReporter {
                 suggestions: &d.suggestions,
             },
         };
-        let separator: &[u8] = if self.results == 0 { b"\n" } else { b",\n" };
-        self.out.write_all(separator)?;
-        self.out.write_all(b"        ")?;
+        self.log.item(&mut self.out)?;
         serde_json::to_writer(&mut self.out, &result)?;
-        self.results += 1;
         Ok(())
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
-        self.open()?;
         for file in &summary.files {
             let uri = path_uri(&file.path);
             self.artifacts.place(&uri, || uri.clone());
         }
-        let closing: &[u8] = if self.results == 0 {
-            b"],\n"
-        } else {
-            b"\n      ],\n"
-        };
-        self.out.write_all(closing)?;
         let tool = json!({ "driver": {
             "name": self.tool,
             "version": self.version,
@@ -182,17 +162,13 @@ impl Reporter for SarifReporter {
             .iter()
             .map(|uri| json!({ "location": { "uri": uri } }))
             .collect();
-        let members = [
-            ("tool", tool),
-            ("invocations", json!([invocation(summary)])),
-            ("artifacts", Value::Array(artifacts)),
+        let invocations = [invocation(summary)];
+        let members: [(&str, &dyn Member); 3] = [
+            ("tool", &tool),
+            ("invocations", &invocations),
+            ("artifacts", &artifacts),
         ];
-        for (i, (name, value)) in members.iter().enumerate() {
-            let text = serde_json::to_string_pretty(value)?.replace('\n', "\n      ");
-            let comma = if i + 1 < members.len() { "," } else { "" };
-            writeln!(self.out, "      \"{name}\": {text}{comma}")?;
-        }
-        self.out.write_all(b"    }\n  ]\n}\n")?;
+        self.log.close(&mut self.out, &members)?;
         self.out.flush()
     }
 }

@@ -16,6 +16,8 @@
 //! bound that is no code of the release is counted as unresolved and never
 //! guessed at.
 
+use std::borrow::Cow;
+
 use crate::codeset::code::CodeKey;
 use crate::codeset::version::Version;
 use crate::rules::blocks::Blocks;
@@ -258,18 +260,13 @@ fn parse_reference(piece: &str, version: &Version) -> Option<NoteRef> {
     };
     // `M05.00 to M05.8A` is a range too. Most pieces hold no space at all
     // (`F33.-`, `T36-T50`) and are read where they stand.
-    let spaced;
-    let compact = if code_part.contains(char::is_whitespace) {
-        spaced = code_part
-            .replace(" to ", "-")
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>();
-        spaced.as_str()
+    let compact: Cow<'_, str> = if code_part.contains(char::is_whitespace) {
+        let joined = code_part.replace(" to ", "-");
+        Cow::Owned(joined.chars().filter(|c| !c.is_whitespace()).collect())
     } else {
-        code_part
+        Cow::Borrowed(code_part)
     };
-    let compact = strip_open_end(compact);
+    let compact = strip_open_end(&compact);
     // The range dash is the one followed by the second code's letter.
     let split = compact
         .char_indices()
