@@ -88,6 +88,43 @@ fn everything_is_escaped() {
     assert!(html.contains("A&amp;B&#39;"));
 }
 
+/// More rows than the reporter keeps in memory (they go to a temporary
+/// file until the summary is known): the page is whole, rows in file order.
+#[test]
+fn a_long_run_keeps_every_row_in_file_order() {
+    const CLAIMS: usize = 20_000;
+    let dir = scratch();
+    let csv = dir.path().join("claims.csv");
+    let mut text = String::from("claim_id,service_date,dx1\n");
+    for i in 0..CLAIMS {
+        text.push_str(&format!("C{i},2025-11-04,Z53.2\n"));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let out = dir.path().join("report.html");
+    assert_eq!(report(&[&csv], &out), 1);
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.len() > 8 << 20, "{} bytes: spool never spilled", html.len());
+    assert!(html.contains(r#"<body data-ready="false" data-total="20000" data-shown="20000">"#));
+    assert!(html.contains(
+        r#"<td><code>DX103</code> non-billable-code</td><td>20,000</td><td>0</td><td>0</td><td class="total">20,000</td>"#
+    ));
+    assert!(html.contains(
+        r#"<tr><td><code>Z53.2</code></td><td class="total">20,000</td><td>non-billable-code</td></tr>"#
+    ));
+    let lines: Vec<usize> = html
+        .match_indices(r#"<td class="loc">"#)
+        .map(|(i, m)| {
+            let loc = &html[i + m.len()..];
+            let loc = &loc[..loc.find("</td>").unwrap()];
+            let mut parts = loc.rsplitn(3, ':');
+            let _column = parts.next();
+            parts.next().unwrap().parse().unwrap()
+        })
+        .collect();
+    assert_eq!(lines, (2..CLAIMS + 2).collect::<Vec<_>>());
+    assert!(html.ends_with("</script>\n</body>\n</html>\n"));
+}
+
 /// A headless browser, when installed: `CHROMIUM` names it, else the
 /// usual names on PATH.
 fn browser() -> Option<PathBuf> {

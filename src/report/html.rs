@@ -1,4 +1,4 @@
-//! `--format html`: one self-contained page for people, written at `finish`.
+//! `--format html`: one self-contained page for people.
 //!
 //! The page has no external resources (inline CSS, inline SVG, inline
 //! script; a Content-Security-Policy forbids loading anything), so it can
@@ -9,6 +9,10 @@
 //! - every diagnostic in a table that plain JavaScript filters by
 //!   severity, rule and free text. The filter can be preset from the URL
 //!   fragment (`report.html#severity=error&rule=DX103&q=Z53`).
+//!
+//! Memory stays flat: each finding is rendered as it arrives and waits in a
+//! [`Spool`] (memory, then a temporary file) while the rule and code counts
+//! grow; `finish` writes the summary, then the rows, then the script.
 //!
 //! The rows are rendered as HTML here, every string escaped; the script
 //! only shows and hides them, so no data ever passes through JavaScript
@@ -23,10 +27,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::io::{self, BufWriter, Write};
 
-use super::record::without_source;
+use super::spool::{Spool, IN_MEMORY};
 use super::text::{headline, thousands};
 use super::{Reporter, RunInfo, Summary};
-use crate::engine::diagnostic::{Diagnostic, Severity};
+use crate::engine::diagnostic::{Diagnostic, RuleRef, Severity};
 
 /// Codes listed in "most frequent offending codes".
 const TOP_CODES: usize = 20;
@@ -35,7 +39,10 @@ pub struct HtmlReporter {
     out: BufWriter<Box<dyn Write + Send>>,
     tool: &'static str,
     version: &'static str,
-    diagnostics: Vec<Diagnostic>,
+    tally: Tally,
+    /// The findings table's rows, rendered, in file order.
+    rows: Spool,
+    row: String,
 }
 
 impl HtmlReporter {
@@ -44,7 +51,9 @@ impl HtmlReporter {
             out: BufWriter::new(out),
             tool: env!("CARGO_PKG_NAME"),
             version: env!("CARGO_PKG_VERSION"),
-            diagnostics: Vec::new(),
+            tally: Tally::default(),
+            rows: Spool::new(IN_MEMORY),
+            row: String::new(),
         }
     }
 }
@@ -57,32 +66,94 @@ impl Reporter for HtmlReporter {
     }
 
     fn diagnostic(&mut self, d: &Diagnostic) -> io::Result<()> {
-        self.diagnostics.push(without_source(d));
-        Ok(())
+        self.tally.count(d);
+        self.row.clear();
+        diagnostic_row(&mut self.row, d);
+        self.rows.write_all(self.row.as_bytes())
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
-        let page = page(self.tool, self.version, &self.diagnostics, summary);
-        self.out.write_all(page.as_bytes())?;
+        let head = head(self.tool, self.version, &self.tally, summary);
+        self.out.write_all(head.as_bytes())?;
+        self.rows.copy_to(&mut self.out)?;
+        for part in TAIL {
+            self.out.write_all(part.as_bytes())?;
+        }
         self.out.flush()
+    }
+}
+
+/// What the page's summary needs, counted as the findings pass.
+#[derive(Default)]
+struct Tally {
+    findings: u64,
+    /// By rule code: the rule and its counts by severity.
+    rules: BTreeMap<String, (RuleRef, [u64; 3])>,
+    /// By offending code: findings and the rules that raised them, in the
+    /// order first met.
+    codes: HashMap<String, (u64, Vec<RuleRef>)>,
+}
+
+impl Tally {
+    fn count(&mut self, d: &Diagnostic) {
+        self.findings += 1;
+        let sev = severity_index(d.severity);
+        match self.rules.get_mut(d.rule.code.as_str()) {
+            Some((_, counts)) => counts[sev] += 1,
+            None => {
+                let mut counts = [0; 3];
+                counts[sev] = 1;
+                self.rules
+                    .insert(d.rule.code.clone(), (d.rule.clone(), counts));
+            }
+        }
+        let Some(code) = &d.code else { return };
+        let text = code.canonical.as_deref().unwrap_or(&code.raw);
+        if text.is_empty() {
+            return;
+        }
+        match self.codes.get_mut(text) {
+            Some((n, rules)) => {
+                *n += 1;
+                if !rules.iter().any(|r| r.name == d.rule.name) {
+                    rules.push(d.rule.clone());
+                }
+            }
+            None => {
+                self.codes.insert(text.to_owned(), (1, vec![d.rule.clone()]));
+            }
+        }
     }
 }
 
 /// Escapes text for HTML content and quoted attribute values.
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() && c != '\n' && c != '\t' => out.push('\u{FFFD}'),
-            c => out.push(c),
+    Escaped(s).to_string()
+}
+
+/// Text escaped as it is written (no intermediate string).
+struct Escaped<'a>(&'a str);
+
+impl std::fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut rest = self.0;
+        while let Some(i) = rest.find(|c: char| {
+            matches!(c, '&' | '<' | '>' | '"' | '\'') || (c.is_control() && c != '\n' && c != '\t')
+        }) {
+            f.write_str(&rest[..i])?;
+            let c = rest[i..].chars().next().unwrap_or_default();
+            f.write_str(match c {
+                '&' => "&amp;",
+                '<' => "&lt;",
+                '>' => "&gt;",
+                '"' => "&quot;",
+                '\'' => "&#39;",
+                _ => "\u{FFFD}",
+            })?;
+            rest = &rest[i + c.len_utf8()..];
         }
+        f.write_str(rest)
     }
-    out
 }
 
 const SEVERITIES: [Severity; 3] = [Severity::Error, Severity::Warning, Severity::Info];
@@ -120,38 +191,30 @@ fn severity_index(s: Severity) -> usize {
     }
 }
 
-fn rule_rows(diagnostics: &[Diagnostic]) -> Vec<RuleRow<'_>> {
-    let mut by_code: BTreeMap<&str, RuleRow<'_>> = BTreeMap::new();
-    for d in diagnostics {
-        let row = by_code.entry(&d.rule.code).or_insert(RuleRow {
-            code: &d.rule.code,
-            name: &d.rule.name,
-            counts: [0; 3],
-        });
-        row.counts[severity_index(d.severity)] += 1;
-    }
-    let mut rows: Vec<RuleRow<'_>> = by_code.into_values().collect();
+fn rule_rows(tally: &Tally) -> Vec<RuleRow<'_>> {
+    let mut rows: Vec<RuleRow<'_>> = tally
+        .rules
+        .values()
+        .map(|(rule, counts)| RuleRow {
+            code: &rule.code,
+            name: &rule.name,
+            counts: *counts,
+        })
+        .collect();
     rows.sort_by(|a, b| b.total().cmp(&a.total()).then(a.code.cmp(b.code)));
     rows
 }
 
 /// Offending codes by frequency: (code, count, rule names).
-fn top_codes(diagnostics: &[Diagnostic]) -> Vec<(&str, u64, Vec<&str>)> {
-    let mut counts: HashMap<&str, (u64, Vec<&str>)> = HashMap::new();
-    for d in diagnostics {
-        let Some(code) = &d.code else { continue };
-        let text = code.canonical.as_deref().unwrap_or(&code.raw);
-        if text.is_empty() {
-            continue;
-        }
-        let slot = counts.entry(text).or_default();
-        slot.0 += 1;
-        if !slot.1.contains(&d.rule.name.as_str()) {
-            slot.1.push(&d.rule.name);
-        }
-    }
-    let mut v: Vec<(&str, u64, Vec<&str>)> =
-        counts.into_iter().map(|(k, (n, r))| (k, n, r)).collect();
+fn top_codes(tally: &Tally) -> Vec<(&str, u64, Vec<&str>)> {
+    let mut v: Vec<(&str, u64, Vec<&str>)> = tally
+        .codes
+        .iter()
+        .map(|(code, (n, rules))| {
+            let names = rules.iter().map(|r| r.name.as_str()).collect();
+            (code.as_str(), *n, names)
+        })
+        .collect();
     v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     v.truncate(TOP_CODES);
     v
@@ -210,47 +273,50 @@ fn chart(rows: &[RuleRow<'_>]) -> String {
     s
 }
 
-fn diagnostic_row(d: &Diagnostic) -> String {
+/// Appends a finding's row of the table, and a newline.
+fn diagnostic_row(s: &mut String, d: &Diagnostic) {
     let loc = &d.location;
-    let mut message = escape(&d.message);
-    if let Some(help) = &d.help {
-        let _ = write!(message, r#"<div class="help">help: {}</div>"#, escape(help));
-    }
-    if !d.suggestions.is_empty() {
-        message.push_str(r#"<ul class="suggestions">"#);
-        for s in &d.suggestions {
-            let _ = write!(message, "<li><code>{}</code>", escape(&s.replacement));
-            if let Some(t) = &s.title {
-                let _ = write!(message, " {}", escape(t));
-            }
-            message.push_str("</li>");
-        }
-        message.push_str("</ul>");
-    }
     let code = d
         .code
         .as_ref()
         .map(|c| c.canonical.as_deref().unwrap_or(&c.raw))
         .unwrap_or("");
-    format!(
-        r#"<tr class="diag" data-severity="{sev}" data-rule="{rule}"><td><span class="sev {sev}">{sev}</span></td><td><code>{rule}</code> {name}</td><td class="loc">{file}:{line}:{col}</td><td>{claim}</td><td>{field}</td><td><code>{code}</code></td><td>{message}</td></tr>"#,
+    let _ = write!(
+        s,
+        r#"<tr class="diag" data-severity="{sev}" data-rule="{rule}"><td><span class="sev {sev}">{sev}</span></td><td><code>{rule}</code> {name}</td><td class="loc">{file}:{line}:{col}</td><td>{claim}</td><td>{field}</td><td><code>{code}</code></td><td>{message}"#,
         sev = d.severity.as_str(),
-        rule = escape(&d.rule.code),
-        name = escape(&d.rule.name),
-        file = escape(&loc.file),
+        rule = Escaped(&d.rule.code),
+        name = Escaped(&d.rule.name),
+        file = Escaped(&loc.file),
         line = loc.line,
         col = loc.column,
-        claim = escape(d.claim_id.as_deref().unwrap_or("")),
-        field = escape(loc.field.as_deref().unwrap_or("")),
-        code = escape(code),
-    )
+        claim = Escaped(d.claim_id.as_deref().unwrap_or("")),
+        field = Escaped(loc.field.as_deref().unwrap_or("")),
+        code = Escaped(code),
+        message = Escaped(&d.message),
+    );
+    if let Some(help) = &d.help {
+        let _ = write!(s, r#"<div class="help">help: {}</div>"#, Escaped(help));
+    }
+    if !d.suggestions.is_empty() {
+        s.push_str(r#"<ul class="suggestions">"#);
+        for sug in &d.suggestions {
+            let _ = write!(s, "<li><code>{}</code>", Escaped(&sug.replacement));
+            if let Some(t) = &sug.title {
+                let _ = write!(s, " {}", Escaped(t));
+            }
+            s.push_str("</li>");
+        }
+        s.push_str("</ul>");
+    }
+    s.push_str("</td></tr>\n");
 }
 
-/// The whole page.
-pub fn page(tool: &str, version: &str, diagnostics: &[Diagnostic], summary: &Summary) -> String {
-    let rules = rule_rows(diagnostics);
-    let total = diagnostics.len() as u64;
-    let mut s = String::with_capacity(16 * 1024 + diagnostics.len() * 400);
+/// The page up to the findings table's first row.
+fn head(tool: &str, version: &str, tally: &Tally, summary: &Summary) -> String {
+    let rules = rule_rows(tally);
+    let total = tally.findings;
+    let mut s = String::with_capacity(16 * 1024);
     s.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     s.push_str(
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n",
@@ -346,7 +412,7 @@ pub fn page(tool: &str, version: &str, diagnostics: &[Diagnostic], summary: &Sum
     s.push_str("</section>\n");
 
     // Codes.
-    let codes = top_codes(diagnostics);
+    let codes = top_codes(tally);
     s.push_str("<section id=\"codes\"><h2>Most frequent offending codes</h2>");
     if codes.is_empty() {
         s.push_str("<p>No findings about a diagnosis code.</p>");
@@ -392,17 +458,15 @@ pub fn page(tool: &str, version: &str, diagnostics: &[Diagnostic], summary: &Sum
         thousands(total)
     );
     s.push_str("<table id=\"diag-table\"><thead><tr><th>severity</th><th>rule</th><th>location</th><th>claim</th><th>field</th><th>code</th><th>message</th></tr></thead><tbody>\n");
-    for d in diagnostics {
-        s.push_str(&diagnostic_row(d));
-        s.push('\n');
-    }
-    s.push_str(
-        "</tbody></table>\n<p id=\"none\" hidden>No diagnostics match the filters.</p></section>\n",
-    );
-    s.push_str(SCRIPT);
-    s.push_str("</body>\n</html>\n");
     s
 }
+
+/// The page after the findings table's last row.
+const TAIL: [&str; 3] = [
+    "</tbody></table>\n<p id=\"none\" hidden>No diagnostics match the filters.</p></section>\n",
+    SCRIPT,
+    "</body>\n</html>\n",
+];
 
 const STYLE: &str = r#"<style>
 :root { --error: #b3261e; --warning: #b25d00; --info: #1f5fa8; --line: #d9dce1; }

@@ -32,6 +32,7 @@ pub mod jsonl;
 mod record;
 pub mod sarif;
 pub mod short;
+mod spool;
 mod streamed;
 mod text;
 

@@ -54,15 +54,6 @@ impl<'a> From<&'a Diagnostic> for Record<'a> {
     }
 }
 
-/// A copy of `d` for reporters that hold diagnostics until `finish`: the
-/// source line is dropped so no row data is kept longer than needed.
-pub(crate) fn without_source(d: &Diagnostic) -> Diagnostic {
-    Diagnostic {
-        source_line: None,
-        ..d.clone()
-    }
-}
-
 impl Record<'_> {
     /// Appends the record as one line of JSON, byte for byte what
     /// `serde_json::to_writer` writes for it. The JSON Lines report writes
