@@ -103,7 +103,11 @@ fn a_long_run_keeps_every_row_in_file_order() {
     let out = dir.path().join("report.html");
     assert_eq!(report(&[&csv], &out), 1);
     let html = std::fs::read_to_string(&out).unwrap();
-    assert!(html.len() > 8 << 20, "{} bytes: spool never spilled", html.len());
+    assert!(
+        html.len() > 8 << 20,
+        "{} bytes: spool never spilled",
+        html.len()
+    );
     assert!(html.contains(r#"<body data-ready="false" data-total="20000" data-shown="20000">"#));
     assert!(html.contains(
         r#"<td><code>DX103</code> non-billable-code</td><td>20,000</td><td>0</td><td>0</td><td class="total">20,000</td>"#

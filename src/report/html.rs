@@ -27,7 +27,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::io::{self, BufWriter, Write};
 
-use super::spool::{Spool, IN_MEMORY};
+use super::spool::{IN_MEMORY, Spool};
 use super::text::{headline, thousands};
 use super::{Reporter, RunInfo, Summary};
 use crate::engine::diagnostic::{Diagnostic, RuleRef, Severity};
@@ -120,7 +120,8 @@ impl Tally {
                 }
             }
             None => {
-                self.codes.insert(text.to_owned(), (1, vec![d.rule.clone()]));
+                self.codes
+                    .insert(text.to_owned(), (1, vec![d.rule.clone()]));
             }
         }
     }

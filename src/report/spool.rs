@@ -86,12 +86,18 @@ mod tests {
 
     #[test]
     fn keeps_small_runs_in_memory() {
-        assert_eq!(spooled(10, &["abc", "defg", "hij"]), (false, "abcdefghij".into()));
+        assert_eq!(
+            spooled(10, &["abc", "defg", "hij"]),
+            (false, "abcdefghij".into())
+        );
     }
 
     #[test]
     fn spills_past_the_limit_and_gives_back_the_same_bytes() {
-        assert_eq!(spooled(10, &["abc", "defg", "hijk", "l"]), (true, "abcdefghijkl".into()));
+        assert_eq!(
+            spooled(10, &["abc", "defg", "hijk", "l"]),
+            (true, "abcdefghijkl".into())
+        );
         let many: Vec<String> = (0..10_000).map(|i| format!("<tr>{i}</tr>\n")).collect();
         let pieces: Vec<&str> = many.iter().map(String::as_str).collect();
         assert_eq!(spooled(1000, &pieces), (true, many.concat()));

@@ -15,19 +15,22 @@
 //! ```
 //!
 //! The header line is written here (miette's own header has no place for a
-//! severity word and rule name together); miette draws the snippet, help
-//! and footer. Findings without a source line get a compact form with a
+//! severity word and rule name together); miette draws the snippet; the
+//! help and note are wrapped here as miette wraps them ([`footer`]). Findings without a source line get a compact form with a
 //! `--> file:line:col` line instead of the snippet.
 
+mod footer;
 mod redact;
 mod snippet;
 mod summary;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{self, BufWriter, Write};
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 
+use self::footer::Footer;
 use self::snippet::{LineSource, Shown};
 use super::text::{one_line, printable};
 use super::{ReportOptions, Reporter, RunInfo, Summary};
@@ -39,6 +42,9 @@ pub const DEFAULT_WIDTH: usize = 100;
 pub struct HumanReporter {
     out: BufWriter<Box<dyn Write + Send>>,
     handler: GraphicalReportHandler,
+    footer: Footer,
+    /// One finding's snippet as miette draws it, then its help and note.
+    rendered: String,
     paint: Paint,
     redact: bool,
     delimiter: u8,
@@ -54,12 +60,19 @@ impl HumanReporter {
         } else {
             GraphicalTheme::unicode_nocolor()
         };
+        let width = options.width.unwrap_or(DEFAULT_WIDTH);
+        let footer = Footer::new(width, theme.styles.help);
+        // miette wraps only the message line (empty, replaced by the header
+        // above) once the help and note are wrapped here: nothing to wrap.
         let handler = GraphicalReportHandler::new_themed(theme)
-            .with_width(options.width.unwrap_or(DEFAULT_WIDTH))
+            .with_width(width)
+            .with_wrap_lines(false)
             .without_syntax_highlighting();
         HumanReporter {
             out: BufWriter::new(out),
             handler,
+            footer,
+            rendered: String::new(),
             paint: Paint(options.color),
             redact: options.redact,
             delimiter: options.delimiter,
@@ -80,7 +93,7 @@ impl HumanReporter {
         let (text, start) = if self.redact {
             redact::redact(&line, self.delimiter, start, len)
         } else {
-            (line, start)
+            (line.into_owned(), start)
         };
         let end = start.checked_add(len)?.min(text.len());
         if text.is_empty() || start > end || !text.is_char_boundary(start) {
@@ -137,21 +150,22 @@ impl Reporter for HumanReporter {
                 Severity::Warning => miette::Severity::Warning,
                 Severity::Info => miette::Severity::Advice,
             },
-            help: help(d),
             source,
             label,
         };
-        let handler = match note(d) {
-            Some(note) => self.handler.clone().with_footer(note),
-            None => self.handler.clone(),
-        };
-        let mut rendered = String::new();
-        handler
-            .render_report(&mut rendered, &shown)
+        self.rendered.clear();
+        self.handler
+            .render_report(&mut self.rendered, &shown)
             .map_err(|_| io::Error::other("could not render a diagnostic"))?;
+        if let Some(help) = help(d) {
+            self.footer.help(&help, &mut self.rendered);
+        }
+        if let Some(note) = note(d) {
+            self.footer.note(&note, &mut self.rendered);
+        }
         // miette's first line is the (empty) message line; the header above
         // replaces it.
-        let body = rendered.split_once('\n').map_or("", |(_, rest)| rest);
+        let body = self.rendered.split_once('\n').map_or("", |(_, rest)| rest);
         self.out.write_all(body.as_bytes())?;
         writeln!(self.out)
     }
@@ -211,7 +225,14 @@ fn note(d: &Diagnostic) -> Option<String> {
 /// Replaces control characters (other than tab) with `?` of the same byte
 /// length, so that byte offsets into the line stay valid and a crafted cell
 /// cannot send escape sequences to the terminal.
-fn same_width_printable(line: &str) -> String {
+fn same_width_printable(line: &str) -> Cow<'_, str> {
+    // Most lines are printable ASCII: nothing to replace.
+    if line
+        .bytes()
+        .all(|b| (b' '..=b'~').contains(&b) || b == b'\t')
+    {
+        return Cow::Borrowed(line);
+    }
     let mut out = String::with_capacity(line.len());
     for c in line.chars() {
         if c.is_control() && c != '\t' {
@@ -220,7 +241,7 @@ fn same_width_printable(line: &str) -> String {
             out.push(c);
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// ANSI styling that is a no-op when colour is off.

@@ -17,7 +17,8 @@ pub(crate) fn redact(line: &str, delimiter: u8, start: usize, len: usize) -> (St
     let start = start.min(line.len());
     let end = (start + len).min(line.len());
     let bytes = line.as_bytes();
-    let mut out = mask_cells(&bytes[..start], delimiter);
+    let mut out = String::with_capacity(line.len());
+    mask_cells(&bytes[..start], delimiter, &mut out);
     let new_start = out.len();
     // The span is a whole cell cut at byte offsets the reader found; if it
     // is not on character boundaries the line is not what the engine saw,
@@ -26,33 +27,38 @@ pub(crate) fn redact(line: &str, delimiter: u8, start: usize, len: usize) -> (St
         Some(cell) => out.push_str(cell),
         None => out.push_str(MASK),
     }
-    out.push_str(&mask_cells(&bytes[end..], delimiter));
+    mask_cells(&bytes[end..], delimiter, &mut out);
     (out, new_start)
 }
 
-/// Masks each non-empty cell of `part`, keeping delimiters (outside quotes).
-fn mask_cells(part: &[u8], delimiter: u8) -> String {
-    let mut out = String::new();
+/// Appends `part` with each non-empty cell masked, keeping delimiters
+/// (outside quotes). Only the separators and quotes are looked at one by
+/// one; the text between them is skipped in a search.
+fn mask_cells(part: &[u8], delimiter: u8, out: &mut String) {
+    let is_mark = |b: u8| b == delimiter || matches!(b, b',' | b'\t' | b'|' | b'"');
     let mut in_quotes = false;
     let mut cell_has_text = false;
-    for &b in part {
+    let mut rest = part;
+    while let Some(i) = rest.iter().position(|&b| is_mark(b)) {
+        let b = rest[i];
+        cell_has_text |= i > 0;
         if b == b'"' {
             in_quotes = !in_quotes;
-        }
-        if (b == delimiter || matches!(b, b',' | b'\t' | b'|')) && !in_quotes {
+            cell_has_text = true;
+        } else if in_quotes {
+            cell_has_text = true;
+        } else {
             if cell_has_text {
                 out.push_str(MASK);
             }
             out.push(char::from(b));
             cell_has_text = false;
-        } else {
-            cell_has_text = true;
         }
+        rest = &rest[i + 1..];
     }
-    if cell_has_text {
+    if cell_has_text || !rest.is_empty() {
         out.push_str(MASK);
     }
-    out
 }
 
 #[cfg(test)]
@@ -79,6 +85,55 @@ mod tests {
             masked, "***Z53.2",
             "an unknown separator masks the whole prefix"
         );
+    }
+
+    /// The masking rule stated one byte at a time.
+    fn mask_cells_bytewise(part: &[u8], delimiter: u8) -> String {
+        let mut out = String::new();
+        let mut in_quotes = false;
+        let mut cell_has_text = false;
+        for &b in part {
+            if b == b'"' {
+                in_quotes = !in_quotes;
+            }
+            if (b == delimiter || matches!(b, b',' | b'\t' | b'|')) && !in_quotes {
+                if cell_has_text {
+                    out.push_str(MASK);
+                }
+                out.push(char::from(b));
+                cell_has_text = false;
+            } else {
+                cell_has_text = true;
+            }
+        }
+        if cell_has_text {
+            out.push_str(MASK);
+        }
+        out
+    }
+
+    #[test]
+    fn masks_as_the_rule_says_for_every_short_line() {
+        // Every line of up to five bytes over an alphabet of separators,
+        // quotes and text, with each delimiter.
+        let alphabet = b"a,;\t|\" ";
+        let mut lines: Vec<Vec<u8>> = vec![Vec::new()];
+        for _ in 0..5 {
+            let longer: Vec<Vec<u8>> = lines
+                .iter()
+                .filter(|l| l.len() == lines.last().map_or(0, Vec::len))
+                .flat_map(|l| alphabet.iter().map(move |&b| [l.as_slice(), &[b]].concat()))
+                .collect();
+            lines.extend(longer);
+        }
+        assert_eq!(lines.len(), 1 + 7 + 49 + 343 + 2401 + 16807);
+        for delimiter in [b',', b';', b'\t', b'|'] {
+            for line in &lines {
+                let mut out = String::new();
+                mask_cells(line, delimiter, &mut out);
+                assert_eq!(out, mask_cells_bytewise(line, delimiter), "{line:?}");
+            }
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The bridge to miette: a one-line [`SourceCode`] that knows its real file
-//! name and line number, and a [`miette::Diagnostic`] carrying the label,
-//! help and severity for one finding.
+//! name and line number, and a [`miette::Diagnostic`] carrying the label
+//! and severity for one finding.
 //!
 //! The engine keeps only the physical line a finding points into, not the
 //! file. Serving that line as if it were a whole file would make miette
@@ -81,7 +81,6 @@ impl SourceCode for LineSource {
 #[derive(Debug)]
 pub(crate) struct Shown {
     pub(crate) severity: miette::Severity,
-    pub(crate) help: Option<String>,
     pub(crate) source: Option<LineSource>,
     pub(crate) label: Option<LabeledSpan>,
 }
@@ -97,12 +96,6 @@ impl std::error::Error for Shown {}
 impl miette::Diagnostic for Shown {
     fn severity(&self) -> Option<miette::Severity> {
         Some(self.severity)
-    }
-
-    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display + 'a>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
