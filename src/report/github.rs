@@ -17,6 +17,8 @@ use crate::engine::diagnostic::{Diagnostic, Severity};
 pub struct GithubReporter {
     out: BufWriter<Box<dyn Write + Send>>,
     show_summary: bool,
+    /// One finding's annotation body, before escaping; reused.
+    body: String,
 }
 
 impl GithubReporter {
@@ -24,11 +26,11 @@ impl GithubReporter {
         GithubReporter {
             out: BufWriter::new(out),
             show_summary: options.show_summary,
+            body: String::new(),
         }
     }
 }
 
-/// The command for a severity: GitHub has no `info`, its `notice` is that.
 fn command(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
@@ -37,52 +39,89 @@ fn command(severity: Severity) -> &'static str {
     }
 }
 
-/// Escapes the message part (after `::`).
-fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+/// Where escaped text goes in a workflow command.
+#[derive(Clone, Copy, PartialEq)]
+enum Place {
+    /// The message after `::`: `%`, CR and LF are escaped.
+    Data,
+    /// A property value: those and `:` and `,`.
+    Property,
+    /// A file path property: also `\` written as `/`.
+    Path,
 }
 
-/// Escapes a property value (`key=value` before `::`).
-fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+/// Text escaped for its [`Place`] as it is written.
+struct Escaped<'a>(&'a str, Place);
+
+impl std::fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Escaped(text, place) = *self;
+        let special = |b: u8| match b {
+            b'%' | b'\r' | b'\n' => true,
+            b':' | b',' => place != Place::Data,
+            b'\\' => place == Place::Path,
+            _ => false,
+        };
+        let mut rest = text;
+        // Every special byte is ASCII, so the runs between them are text.
+        while let Some(i) = rest.bytes().position(special) {
+            f.write_str(&rest[..i])?;
+            f.write_str(match rest.as_bytes()[i] {
+                b'%' => "%25",
+                b'\r' => "%0D",
+                b'\n' => "%0A",
+                b':' => "%3A",
+                b',' => "%2C",
+                _ => "/",
+            })?;
+            rest = &rest[i + 1..];
+        }
+        f.write_str(rest)
+    }
 }
 
-/// Every line of the annotation body, before escaping.
-fn body(d: &Diagnostic) -> String {
-    let mut text = d.message.clone();
+fn escape_data(s: &str) -> Escaped<'_> {
+    Escaped(s, Place::Data)
+}
+
+/// Writes the annotation body into `text`: the message, then the help,
+/// the suggestions and the facts (claim, field, code), one per line.
+fn body(d: &Diagnostic, text: &mut String) {
+    text.clear();
+    text.push_str(&d.message);
     if let Some(help) = &d.help {
         let _ = write!(text, "\nhelp: {help}");
     }
-    if !d.suggestions.is_empty() {
-        let list: Vec<String> = d
-            .suggestions
-            .iter()
-            .map(|s| match &s.title {
-                Some(title) => format!("{} {title}", s.replacement),
-                None => s.replacement.clone(),
-            })
-            .collect();
-        let _ = write!(text, "\nsuggestions: {}", list.join("; "));
-    }
-    let mut facts = Vec::new();
-    if let Some(claim) = &d.claim_id {
-        facts.push(format!("claim: {claim}"));
-    }
-    if let Some(field) = &d.location.field {
-        facts.push(format!("field: {field}"));
-    }
-    if let Some(code) = &d.code {
-        match &code.canonical {
-            Some(canonical) => facts.push(format!("code: {} (canonical {canonical})", code.raw)),
-            None => facts.push(format!("code: {}", code.raw)),
+    for (i, s) in d.suggestions.iter().enumerate() {
+        text.push_str(if i == 0 { "\nsuggestions: " } else { "; " });
+        text.push_str(&s.replacement);
+        if let Some(title) = &s.title {
+            let _ = write!(text, " {title}");
         }
     }
-    if !facts.is_empty() {
-        let _ = write!(text, "\n{}", facts.join("; "));
+    let mut first = true;
+    let mut fact = |text: &mut String| {
+        text.push_str(if std::mem::take(&mut first) {
+            "\n"
+        } else {
+            "; "
+        });
+    };
+    if let Some(claim) = &d.claim_id {
+        fact(text);
+        let _ = write!(text, "claim: {claim}");
     }
-    text
+    if let Some(field) = &d.location.field {
+        fact(text);
+        let _ = write!(text, "field: {field}");
+    }
+    if let Some(code) = &d.code {
+        fact(text);
+        let _ = write!(text, "code: {}", code.raw);
+        if let Some(canonical) = &code.canonical {
+            let _ = write!(text, " (canonical {canonical})");
+        }
+    }
 }
 
 impl Reporter for GithubReporter {
@@ -93,15 +132,17 @@ impl Reporter for GithubReporter {
     fn diagnostic(&mut self, d: &Diagnostic) -> io::Result<()> {
         let loc = &d.location;
         let end = u64::from(loc.column) + u64::from(loc.len.max(1));
+        body(d, &mut self.body);
         writeln!(
             self.out,
-            "::{} file={},line={},col={},endColumn={end},title={}::{}",
+            "::{} file={},line={},col={},endColumn={end},title={} {}::{}",
             command(d.severity),
-            escape_property(&loc.file.replace('\\', "/")),
+            Escaped(&loc.file, Place::Path),
             loc.line,
             loc.column,
-            escape_property(&format!("{} {}", d.rule.code, d.rule.name)),
-            escape_data(&body(d)),
+            Escaped(&d.rule.code, Place::Property),
+            Escaped(&d.rule.name, Place::Property),
+            escape_data(&self.body),
         )
     }
 
@@ -114,7 +155,7 @@ impl Reporter for GithubReporter {
                     Some(e) => writeln!(
                         self.out,
                         "::error file={}::{}",
-                        escape_property(&f.path.replace('\\', "/")),
+                        Escaped(&f.path, Place::Path),
                         escape_data(&format!("not read: {e}"))
                     )?,
                     None => writeln!(
@@ -142,7 +183,18 @@ mod tests {
 
     #[test]
     fn escapes_per_workflow_command_rules() {
-        assert_eq!(escape_data("50% a\r\nb: c, d"), "50%25 a%0D%0Ab: c, d");
-        assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+        assert_eq!(
+            escape_data("50% a\r\nb: c, d").to_string(),
+            "50%25 a%0D%0Ab: c, d"
+        );
+        assert_eq!(
+            Escaped("a:b,c%\n", Place::Property).to_string(),
+            "a%3Ab%2Cc%25%0A"
+        );
+        assert_eq!(
+            Escaped(r"C:\exports\a,b.csv", Place::Path).to_string(),
+            "C%3A/exports/a%2Cb.csv"
+        );
+        assert_eq!(escape_data("naïve — ü%").to_string(), "naïve — ü%25");
     }
 }

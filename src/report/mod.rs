@@ -28,6 +28,7 @@ pub mod github;
 pub mod html;
 pub mod human;
 pub mod json;
+mod json_text;
 pub mod jsonl;
 mod record;
 pub mod sarif;

@@ -7,6 +7,7 @@
 
 use serde::Serialize;
 
+use super::json_text::{push_code, push_opt_str, push_str, push_suggestions, push_u64};
 use crate::engine::diagnostic::{CodeRef, Diagnostic, Severity, Suggestion};
 
 /// One diagnostic, flattened for machine consumers.
@@ -85,28 +86,10 @@ impl Record<'_> {
             }
         }
         out.extend_from_slice(b",\"code\":");
-        match self.code {
-            Some(code) => {
-                out.extend_from_slice(b"{\"raw\":");
-                push_str(out, &code.raw);
-                out.extend_from_slice(b",\"canonical\":");
-                push_opt_str(out, code.canonical.as_deref());
-                out.push(b'}');
-            }
-            None => out.extend_from_slice(b"null"),
-        }
-        out.extend_from_slice(b",\"suggestions\":[");
-        for (i, s) in self.suggestions.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            out.extend_from_slice(b"{\"replacement\":");
-            push_str(out, &s.replacement);
-            out.extend_from_slice(b",\"title\":");
-            push_opt_str(out, s.title.as_deref());
-            out.push(b'}');
-        }
-        out.extend_from_slice(b"]}");
+        push_code(out, self.code);
+        out.extend_from_slice(b",\"suggestions\":");
+        push_suggestions(out, self.suggestions);
+        out.push(b'}');
     }
 }
 
@@ -115,87 +98,6 @@ enum Value<'a> {
     Str(&'a str),
     OptStr(Option<&'a str>),
     Number(u64),
-}
-
-fn push_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
-    match s {
-        Some(s) => push_str(out, s),
-        None => out.extend_from_slice(b"null"),
-    }
-}
-
-fn push_u64(out: &mut Vec<u8>, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[at..]);
-}
-
-/// Appends `s` as a JSON string, escaped as serde_json escapes: `"` and
-/// `\` by a backslash, control characters by their short escape or
-/// `\u00XX`, everything else as it is.
-fn push_str(out: &mut Vec<u8>, s: &str) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // Does a word hold a byte to escape: one below 0x20, a quote or a
-    // backslash? (A byte equal to `b` is a zero byte after XOR with `b` in
-    // every byte.) The tests may report a byte that needs nothing past a
-    // real one, never miss one.
-    let has_zero = |w: u64| w.wrapping_sub(ONES) & !w;
-    let special = |w: u64| {
-        let below_space = w.wrapping_sub(ONES * 0x20) & !w;
-        let quote = has_zero(w ^ (ONES * u64::from(b'"')));
-        let backslash = has_zero(w ^ (ONES * u64::from(b'\\')));
-        (below_space | quote | backslash) & HIGH != 0
-    };
-    let bytes = s.as_bytes();
-    out.push(b'"');
-    let mut written = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        if let Some(word) = bytes.get(i..i + 8) {
-            let w = u64::from_le_bytes(word.try_into().expect("eight bytes"));
-            if !special(w) {
-                i += 8;
-                continue;
-            }
-        }
-        let b = bytes[i];
-        let short = match b {
-            b'"' => Some(b'"'),
-            b'\\' => Some(b'\\'),
-            0x08 => Some(b'b'),
-            0x09 => Some(b't'),
-            0x0A => Some(b'n'),
-            0x0C => Some(b'f'),
-            0x0D => Some(b'r'),
-            _ => None,
-        };
-        if short.is_some() || b < 0x20 {
-            out.extend_from_slice(&bytes[written..i]);
-            out.push(b'\\');
-            match short {
-                Some(c) => out.push(c),
-                None => {
-                    const HEX: &[u8; 16] = b"0123456789abcdef";
-                    out.extend_from_slice(b"u00");
-                    out.push(HEX[usize::from(b >> 4)]);
-                    out.push(HEX[usize::from(b & 0xF)]);
-                }
-            }
-            written = i + 1;
-        }
-        i += 1;
-    }
-    out.extend_from_slice(&bytes[written..]);
-    out.push(b'"');
 }
 
 #[cfg(test)]

@@ -22,12 +22,12 @@
 use std::collections::HashMap;
 use std::io::{self, BufWriter, Write};
 
-use serde::Serialize;
 use serde_json::{Value, json};
 
+use super::json_text::{push_code, push_escaped, push_str, push_suggestions, push_u64};
 use super::streamed::{Member, StreamedDocument};
 use super::{Reporter, RunInfo, Summary};
-use crate::engine::diagnostic::{CodeRef, Diagnostic, RuleMeta, RuleRef, Severity, Suggestion};
+use crate::engine::diagnostic::{Diagnostic, RuleMeta, RuleRef, Severity};
 
 /// Where the rules are documented (`informationUri` must be absolute).
 pub const INFORMATION_URI: &str = "https://github.com/dxlint/dxlint";
@@ -43,6 +43,10 @@ pub struct SarifReporter {
     artifacts: Numbered<String>,
     /// The log, its results written as they arrive.
     log: StreamedDocument,
+    /// The last file a result pointed into, and its URI.
+    uri: (String, String),
+    /// One result's JSON; reused.
+    line: Vec<u8>,
 }
 
 /// Items in the order they were first named, each with its place: the
@@ -86,6 +90,8 @@ impl SarifReporter {
                 "        ",
                 "    }\n  ]\n}\n",
             ),
+            uri: (String::new(), String::new()),
+            line: Vec::new(),
         }
     }
 }
@@ -101,47 +107,21 @@ impl Reporter for SarifReporter {
     }
 
     fn diagnostic(&mut self, d: &Diagnostic) -> io::Result<()> {
-        let (start_column, end_column) = columns(d);
-        let loc = &d.location;
-        let uri = path_uri(&loc.file);
-        let rule_index = self.rules.place(&d.rule.code, || d.rule.clone());
-        let artifact_index = self.artifacts.place(&uri, || uri.clone());
-        let mut text = d.message.clone();
-        if let Some(help) = &d.help {
-            text.push_str("\nhelp: ");
-            text.push_str(help);
+        if self.uri.0 != *d.location.file {
+            self.uri = (d.location.file.to_string(), path_uri(&d.location.file));
         }
-        let result = SarifResult {
-            rule_id: &d.rule.code,
-            rule_index,
-            level: level(d.severity),
-            message: Message { text },
-            locations: [ResultLocation {
-                physical_location: PhysicalLocation {
-                    artifact_location: ArtifactLocation {
-                        uri: &uri,
-                        index: artifact_index,
-                    },
-                    region: Region {
-                        start_line: loc.line.max(1),
-                        start_column,
-                        end_column,
-                    },
-                },
-            }],
-            partial_fingerprints: Fingerprints {
-                dxlint: fingerprint(d),
-            },
-            properties: Properties {
-                claim_id: d.claim_id.as_deref(),
-                field: loc.field.as_deref(),
-                code: d.code.as_ref(),
-                suggestions: &d.suggestions,
-            },
+        let uri = &self.uri.1;
+        let placed = Placed {
+            rule_index: self.rules.place(&d.rule.code, || d.rule.clone()),
+            uri,
+            artifact_index: self.artifacts.place(uri, || uri.clone()),
+            columns: columns(d),
+            fingerprint: fingerprint(d),
         };
+        self.line.clear();
+        write_result(&mut self.line, d, &placed);
         self.log.item(&mut self.out)?;
-        serde_json::to_writer(&mut self.out, &result)?;
-        Ok(())
+        self.out.write_all(&self.line)
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
@@ -173,77 +153,75 @@ impl Reporter for SarifReporter {
     }
 }
 
-/// One result, written as it arrives.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SarifResult<'a> {
-    rule_id: &'a str,
+/// What a result holds besides the diagnostic's own words.
+struct Placed<'a> {
     rule_index: usize,
-    level: &'static str,
-    message: Message,
-    locations: [ResultLocation<'a>; 1],
-    partial_fingerprints: Fingerprints,
-    properties: Properties<'a>,
-}
-
-#[derive(Serialize)]
-struct Message {
-    text: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ResultLocation<'a> {
-    physical_location: PhysicalLocation<'a>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct PhysicalLocation<'a> {
-    artifact_location: ArtifactLocation<'a>,
-    region: Region,
-}
-
-#[derive(Serialize)]
-struct ArtifactLocation<'a> {
     uri: &'a str,
-    index: usize,
+    artifact_index: usize,
+    /// Start and end column, in code points ([`columns`]).
+    columns: (u64, u64),
+    fingerprint: u64,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Region {
-    start_line: u64,
-    start_column: u64,
-    end_column: u64,
-}
-
-/// `{ FINGERPRINT_KEY: hash }`.
-struct Fingerprints {
-    dxlint: String,
-}
-
-impl Serialize for Fingerprints {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = s.serialize_map(Some(1))?;
-        map.serialize_entry(FINGERPRINT_KEY, &self.dxlint)?;
-        map.end()
+/// Appends one result as one line of JSON: `ruleId`, `ruleIndex`, `level`,
+/// `message`, `locations`, `partialFingerprints`, then `properties` (claim
+/// id, column name, code and suggestions, each when there is one).
+fn write_result(out: &mut Vec<u8>, d: &Diagnostic, p: &Placed<'_>) {
+    out.extend_from_slice(b"{\"ruleId\":");
+    push_str(out, &d.rule.code);
+    out.extend_from_slice(b",\"ruleIndex\":");
+    push_u64(out, p.rule_index as u64);
+    out.extend_from_slice(b",\"level\":\"");
+    out.extend_from_slice(level(d.severity).as_bytes());
+    out.extend_from_slice(b"\",\"message\":{\"text\":\"");
+    push_escaped(out, &d.message);
+    if let Some(help) = &d.help {
+        out.extend_from_slice(b"\\nhelp: ");
+        push_escaped(out, help);
     }
-}
-
-/// What a result carries beyond SARIF's own members.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Properties<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    claim_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    field: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    code: Option<&'a CodeRef>,
-    #[serde(skip_serializing_if = "<[Suggestion]>::is_empty")]
-    suggestions: &'a [Suggestion],
+    out.extend_from_slice(
+        b"\"},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":",
+    );
+    push_str(out, p.uri);
+    out.extend_from_slice(b",\"index\":");
+    push_u64(out, p.artifact_index as u64);
+    out.extend_from_slice(b"},\"region\":{\"startLine\":");
+    push_u64(out, d.location.line.max(1));
+    out.extend_from_slice(b",\"startColumn\":");
+    push_u64(out, p.columns.0);
+    out.extend_from_slice(b",\"endColumn\":");
+    push_u64(out, p.columns.1);
+    out.extend_from_slice(b"}}}],\"partialFingerprints\":{\"");
+    out.extend_from_slice(FINGERPRINT_KEY.as_bytes());
+    out.extend_from_slice(b"\":\"");
+    out.extend_from_slice(format!("{:016x}", p.fingerprint).as_bytes());
+    out.extend_from_slice(b"\"},\"properties\":{");
+    let mut first = true;
+    let mut member = |out: &mut Vec<u8>, name: &[u8]| {
+        if !std::mem::take(&mut first) {
+            out.push(b',');
+        }
+        out.push(b'"');
+        out.extend_from_slice(name);
+        out.extend_from_slice(b"\":");
+    };
+    if let Some(claim) = &d.claim_id {
+        member(out, b"claimId");
+        push_str(out, claim);
+    }
+    if let Some(field) = &d.location.field {
+        member(out, b"field");
+        push_str(out, field);
+    }
+    if let Some(code) = &d.code {
+        member(out, b"code");
+        push_code(out, Some(code));
+    }
+    if !d.suggestions.is_empty() {
+        member(out, b"suggestions");
+        push_suggestions(out, &d.suggestions);
+    }
+    out.extend_from_slice(b"}}");
 }
 
 fn level(severity: Severity) -> &'static str {
@@ -336,7 +314,7 @@ fn path_uri(path: &str) -> String {
 
 /// A stable 64-bit FNV-1a hash (std's hasher may change between releases,
 /// and fingerprints must not).
-fn fingerprint(d: &Diagnostic) -> String {
+fn fingerprint(d: &Diagnostic) -> u64 {
     let file = d.location.file.replace('\\', "/");
     let code = d
         .code
@@ -354,7 +332,7 @@ fn fingerprint(d: &Diagnostic) -> String {
             hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
         }
     }
-    format!("{hash:016x}")
+    hash
 }
 
 fn non_empty(s: &str) -> Option<&str> {
@@ -382,6 +360,191 @@ fn first_paragraph(markdown: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use std::sync::Arc;
+
+    use serde::Serialize;
+
+    use crate::engine::diagnostic::{CodeRef, Location, RuleOrigin, Suggestion};
+
+    /// One result as serde_json writes it: what [`write_result`] must match.
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct SarifResult<'a> {
+        rule_id: &'a str,
+        rule_index: usize,
+        level: &'static str,
+        message: Message,
+        locations: [ResultLocation<'a>; 1],
+        partial_fingerprints: Fingerprints,
+        properties: Properties<'a>,
+    }
+
+    #[derive(Serialize)]
+    struct Message {
+        text: String,
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct ResultLocation<'a> {
+        physical_location: PhysicalLocation<'a>,
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct PhysicalLocation<'a> {
+        artifact_location: ArtifactLocation<'a>,
+        region: Region,
+    }
+
+    #[derive(Serialize)]
+    struct ArtifactLocation<'a> {
+        uri: &'a str,
+        index: usize,
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Region {
+        start_line: u64,
+        start_column: u64,
+        end_column: u64,
+    }
+
+    /// `{ FINGERPRINT_KEY: hash }`.
+    struct Fingerprints {
+        dxlint: String,
+    }
+
+    impl Serialize for Fingerprints {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut map = s.serialize_map(Some(1))?;
+            map.serialize_entry(FINGERPRINT_KEY, &self.dxlint)?;
+            map.end()
+        }
+    }
+
+    /// What a result carries beyond SARIF's own members.
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Properties<'a> {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        claim_id: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        field: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        code: Option<&'a CodeRef>,
+        #[serde(skip_serializing_if = "<[Suggestion]>::is_empty")]
+        suggestions: &'a [Suggestion],
+    }
+
+    fn reference(d: &Diagnostic, p: &Placed<'_>) -> String {
+        let mut text = d.message.clone();
+        if let Some(help) = &d.help {
+            text.push_str("\nhelp: ");
+            text.push_str(help);
+        }
+        let result = SarifResult {
+            rule_id: &d.rule.code,
+            rule_index: p.rule_index,
+            level: level(d.severity),
+            message: Message { text },
+            locations: [ResultLocation {
+                physical_location: PhysicalLocation {
+                    artifact_location: ArtifactLocation {
+                        uri: p.uri,
+                        index: p.artifact_index,
+                    },
+                    region: Region {
+                        start_line: d.location.line.max(1),
+                        start_column: p.columns.0,
+                        end_column: p.columns.1,
+                    },
+                },
+            }],
+            partial_fingerprints: Fingerprints {
+                dxlint: format!("{:016x}", p.fingerprint),
+            },
+            properties: Properties {
+                claim_id: d.claim_id.as_deref(),
+                field: d.location.field.as_deref(),
+                code: d.code.as_ref(),
+                suggestions: &d.suggestions,
+            },
+        };
+        serde_json::to_string(&result).unwrap()
+    }
+
+    /// Results are written byte for byte as serde_json writes them, with
+    /// and without the optional members, for text that needs escaping.
+    #[test]
+    fn results_are_what_serde_json_writes() {
+        let texts = ["", "E11.9", "a\"b\\c\n\u{1}\t", "é 中 🙂 \u{7f}", "x,y:z/"];
+        let mut compared = 0;
+        for text in texts {
+            for with_options in [false, true] {
+                let some = |s: &str| with_options.then(|| s.to_string());
+                let d = Diagnostic {
+                    rule: Arc::new(RuleMeta {
+                        code: format!("DX1{text}"),
+                        name: "rule".into(),
+                        group: "validity".into(),
+                        default_severity: Severity::Error,
+                        enabled_by_default: true,
+                        summary: String::new(),
+                        explanation: String::new(),
+                        source: String::new(),
+                        origin: RuleOrigin::Native,
+                    }),
+                    severity: [Severity::Error, Severity::Warning][usize::from(with_options)],
+                    message: format!("{text} is \"it\""),
+                    help: some(text),
+                    location: Location {
+                        file: Arc::from(format!("dir\\{text}.csv")),
+                        line: if with_options { u64::MAX } else { 0 },
+                        column: 3,
+                        len: 7,
+                        field: with_options.then(|| Arc::from(text)),
+                    },
+                    claim_id: some(text),
+                    code: with_options.then(|| CodeRef {
+                        raw: text.to_string(),
+                        canonical: (!text.is_empty()).then(|| "E11.9".to_string()),
+                    }),
+                    suggestions: if with_options {
+                        vec![
+                            Suggestion {
+                                replacement: "Z53.20".into(),
+                                title: Some(text.into()),
+                            },
+                            Suggestion {
+                                replacement: text.into(),
+                                title: None,
+                            },
+                        ]
+                    } else {
+                        Vec::new()
+                    },
+                    source_line: None,
+                };
+                let uri = path_uri(&d.location.file);
+                let placed = Placed {
+                    rule_index: 12,
+                    uri: &uri,
+                    artifact_index: 3,
+                    columns: columns(&d),
+                    fingerprint: fingerprint(&d),
+                };
+                let mut line = Vec::new();
+                write_result(&mut line, &d, &placed);
+                assert_eq!(String::from_utf8(line).unwrap(), reference(&d, &placed));
+                compared += 1;
+            }
+        }
+        assert_eq!(compared, 10);
+    }
 
     #[test]
     fn uris_are_relative_references() {
