@@ -315,22 +315,39 @@ fn path_uri(path: &str) -> String {
 /// A stable 64-bit FNV-1a hash (std's hasher may change between releases,
 /// and fingerprints must not).
 fn fingerprint(d: &Diagnostic) -> u64 {
-    let file = d.location.file.replace('\\', "/");
     let code = d
         .code
         .as_ref()
         .map(|c| c.canonical.as_deref().unwrap_or(&c.raw))
         .unwrap_or("");
-    let line = d.location.line.to_string();
-    let claim = d.claim_id.as_deref();
-    let place = claim.unwrap_or(&line);
-    let anchor = if claim.is_some() { "claim" } else { "line" };
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in [file.as_str(), anchor, place, &d.rule.code, code] {
-        for b in part.bytes().chain([0]) {
-            hash ^= u64::from(b);
-            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    let mut digits = Vec::new();
+    let (anchor, place) = match d.claim_id.as_deref() {
+        Some(claim) => ("claim", claim.as_bytes()),
+        None => {
+            push_u64(&mut digits, d.location.line);
+            ("line", digits.as_slice())
         }
+    };
+    // The file's path with `/` for `\`, so a baseline made on Windows
+    // matches elsewhere.
+    let file = d
+        .location
+        .file
+        .bytes()
+        .map(|b| if b == b'\\' { b'/' } else { b });
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut add = |b: u8| {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    };
+    file.chain([0]).for_each(&mut add);
+    for part in [
+        anchor.as_bytes(),
+        place,
+        d.rule.code.as_bytes(),
+        code.as_bytes(),
+    ] {
+        part.iter().copied().chain([0]).for_each(&mut add);
     }
     hash
 }
@@ -477,6 +494,78 @@ mod tests {
         serde_json::to_string(&result).unwrap()
     }
 
+    fn diagnostic(text: &str, with_options: bool) -> Diagnostic {
+        let some = |s: &str| with_options.then(|| s.to_string());
+        Diagnostic {
+            rule: Arc::new(RuleMeta {
+                code: format!("DX1{text}"),
+                name: "rule".into(),
+                group: "validity".into(),
+                default_severity: Severity::Error,
+                enabled_by_default: true,
+                summary: String::new(),
+                explanation: String::new(),
+                source: String::new(),
+                origin: RuleOrigin::Native,
+            }),
+            severity: [Severity::Error, Severity::Warning][usize::from(with_options)],
+            message: format!("{text} is \"it\""),
+            help: some(text),
+            location: Location {
+                file: Arc::from(format!("dir\\{text}.csv")),
+                line: if with_options { u64::MAX } else { 0 },
+                column: 3,
+                len: 7,
+                field: with_options.then(|| Arc::from(text)),
+            },
+            claim_id: some(text),
+            code: with_options.then(|| CodeRef {
+                raw: text.to_string(),
+                canonical: (!text.is_empty()).then(|| "E11.9".to_string()),
+            }),
+            suggestions: if with_options {
+                vec![
+                    Suggestion {
+                        replacement: "Z53.20".into(),
+                        title: Some(text.into()),
+                    },
+                    Suggestion {
+                        replacement: text.into(),
+                        title: None,
+                    },
+                ]
+            } else {
+                Vec::new()
+            },
+            source_line: None,
+        }
+    }
+
+    /// The fingerprint hashes the file (with `/` for `\\`), the claim id
+    /// or else the line, the rule and the code, each ended by a zero byte.
+    #[test]
+    fn fingerprints_hash_file_place_rule_and_code() {
+        let fnv = |parts: [&str; 5]| {
+            let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+            for b in parts.iter().flat_map(|p| p.bytes().chain([0])) {
+                hash ^= u64::from(b);
+                hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+            hash
+        };
+        let mut d = diagnostic("e119", true);
+        assert_eq!(
+            fingerprint(&d),
+            fnv(["dir/e119.csv", "claim", "e119", "DX1e119", "E11.9"])
+        );
+        d.claim_id = None;
+        d.location.line = 42;
+        assert_eq!(
+            fingerprint(&d),
+            fnv(["dir/e119.csv", "line", "42", "DX1e119", "E11.9"])
+        );
+    }
+
     /// Results are written byte for byte as serde_json writes them, with
     /// and without the optional members, for text that needs escaping.
     #[test]
@@ -485,50 +574,7 @@ mod tests {
         let mut compared = 0;
         for text in texts {
             for with_options in [false, true] {
-                let some = |s: &str| with_options.then(|| s.to_string());
-                let d = Diagnostic {
-                    rule: Arc::new(RuleMeta {
-                        code: format!("DX1{text}"),
-                        name: "rule".into(),
-                        group: "validity".into(),
-                        default_severity: Severity::Error,
-                        enabled_by_default: true,
-                        summary: String::new(),
-                        explanation: String::new(),
-                        source: String::new(),
-                        origin: RuleOrigin::Native,
-                    }),
-                    severity: [Severity::Error, Severity::Warning][usize::from(with_options)],
-                    message: format!("{text} is \"it\""),
-                    help: some(text),
-                    location: Location {
-                        file: Arc::from(format!("dir\\{text}.csv")),
-                        line: if with_options { u64::MAX } else { 0 },
-                        column: 3,
-                        len: 7,
-                        field: with_options.then(|| Arc::from(text)),
-                    },
-                    claim_id: some(text),
-                    code: with_options.then(|| CodeRef {
-                        raw: text.to_string(),
-                        canonical: (!text.is_empty()).then(|| "E11.9".to_string()),
-                    }),
-                    suggestions: if with_options {
-                        vec![
-                            Suggestion {
-                                replacement: "Z53.20".into(),
-                                title: Some(text.into()),
-                            },
-                            Suggestion {
-                                replacement: text.into(),
-                                title: None,
-                            },
-                        ]
-                    } else {
-                        Vec::new()
-                    },
-                    source_line: None,
-                };
+                let d = diagnostic(text, with_options);
                 let uri = path_uri(&d.location.file);
                 let placed = Placed {
                     rule_index: 12,
