@@ -132,28 +132,61 @@ pub fn escape(s: &str) -> String {
     Escaped(s).to_string()
 }
 
+/// The bytes [`Escaped`] stops at: markup, C0 controls but newline and
+/// tab, DEL, and 0xC2 (which starts the C1 controls, U+0080..U+009F).
+const MAY_ESCAPE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = b != b'\n' as usize && b != b'\t' as usize;
+        b += 1;
+    }
+    table[b'&' as usize] = true;
+    table[b'<' as usize] = true;
+    table[b'>' as usize] = true;
+    table[b'"' as usize] = true;
+    table[b'\'' as usize] = true;
+    table[0x7f] = true;
+    table[0xc2] = true;
+    table
+};
+
 /// Text escaped as it is written (no intermediate string).
 struct Escaped<'a>(&'a str);
 
 impl std::fmt::Display for Escaped<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut rest = self.0;
-        while let Some(i) = rest.find(|c: char| {
-            matches!(c, '&' | '<' | '>' | '"' | '\'') || (c.is_control() && c != '\n' && c != '\t')
-        }) {
-            f.write_str(&rest[..i])?;
-            let c = rest[i..].chars().next().unwrap_or_default();
-            f.write_str(match c {
-                '&' => "&amp;",
-                '<' => "&lt;",
-                '>' => "&gt;",
-                '"' => "&quot;",
-                '\'' => "&#39;",
-                _ => "\u{FFFD}",
-            })?;
-            rest = &rest[i + c.len_utf8()..];
+        // Looked at byte by byte: the markup characters and the C0 controls
+        // are single bytes, and the C1 controls (U+0080..U+009F) are the
+        // only characters that start with 0xC2 and continue below 0xA0.
+        let text = self.0;
+        let bytes = text.as_bytes();
+        let mut written = 0;
+        let mut i = 0;
+        loop {
+            while i < bytes.len() && !MAY_ESCAPE[usize::from(bytes[i])] {
+                i += 1;
+            }
+            let Some(&b) = bytes.get(i) else { break };
+            let (replacement, len) = match b {
+                b'&' => ("&amp;", 1),
+                b'<' => ("&lt;", 1),
+                b'>' => ("&gt;", 1),
+                b'"' => ("&quot;", 1),
+                b'\'' => ("&#39;", 1),
+                0xc2 if bytes.get(i + 1).is_some_and(|&n| n < 0xa0) => ("\u{FFFD}", 2),
+                0xc2 => {
+                    i += 1;
+                    continue;
+                }
+                _ => ("\u{FFFD}", 1),
+            };
+            f.write_str(&text[written..i])?;
+            f.write_str(replacement)?;
+            i += len;
+            written = i;
         }
-        f.write_str(rest)
+        f.write_str(&text[written..])
     }
 }
 
@@ -561,5 +594,22 @@ mod tests {
             "&lt;script&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/script&gt;"
         );
         assert_eq!(escape("a\u{1b}b"), "a\u{FFFD}b");
+        // Every character: markup escaped, controls (but newline and tab)
+        // replaced, the rest as it is.
+        for c in (0..=0x3000)
+            .filter_map(char::from_u32)
+            .chain(['🙂', '\u{10FFFF}'])
+        {
+            let expected = match c {
+                '&' => "&amp;".to_string(),
+                '<' => "&lt;".to_string(),
+                '>' => "&gt;".to_string(),
+                '"' => "&quot;".to_string(),
+                '\'' => "&#39;".to_string(),
+                c if c.is_control() && c != '\n' && c != '\t' => "\u{FFFD}".to_string(),
+                c => c.to_string(),
+            };
+            assert_eq!(escape(&format!("a{c}b")), format!("a{expected}b"), "{c:?}");
+        }
     }
 }
