@@ -208,3 +208,61 @@ pub trait Reporter {
     fn diagnostic(&mut self, diagnostic: &Diagnostic) -> std::io::Result<()>;
     fn finish(&mut self, summary: &Summary) -> std::io::Result<()>;
 }
+
+/// A diagnostic for the reporters' unit tests: `text` in every string it
+/// has (to test escaping), and with or without each optional member.
+#[cfg(test)]
+pub(crate) fn sample_diagnostic(text: &str, with_options: bool) -> Diagnostic {
+    use std::sync::Arc;
+
+    use crate::engine::diagnostic::{CodeRef, Location, RuleMeta, RuleOrigin, Suggestion};
+
+    let some = |s: &str| with_options.then(|| s.to_string());
+    Diagnostic {
+        rule: Arc::new(RuleMeta {
+            code: format!("DX1{text}"),
+            name: format!("rule-{text}"),
+            group: "validity".into(),
+            default_severity: Severity::Error,
+            enabled_by_default: true,
+            summary: String::new(),
+            explanation: String::new(),
+            source: String::new(),
+            origin: RuleOrigin::Native,
+        }),
+        severity: if with_options {
+            Severity::Warning
+        } else {
+            Severity::Error
+        },
+        message: format!("{text} is said \"twice\": {text}"),
+        help: some(text),
+        location: Location {
+            file: Arc::from(format!("dir\\{text}.csv")),
+            line: if with_options { u64::MAX } else { 0 },
+            column: if with_options { 0 } else { 3 },
+            len: 7,
+            field: with_options.then(|| Arc::from(text)),
+        },
+        claim_id: some(text),
+        code: with_options.then(|| CodeRef {
+            raw: text.to_string(),
+            canonical: (!text.is_empty()).then(|| "E11.9".to_string()),
+        }),
+        suggestions: if with_options {
+            vec![
+                Suggestion {
+                    replacement: "Z53.20".into(),
+                    title: Some(text.into()),
+                },
+                Suggestion {
+                    replacement: text.into(),
+                    title: None,
+                },
+            ]
+        } else {
+            Vec::new()
+        },
+        source_line: None,
+    }
+}

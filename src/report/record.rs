@@ -102,57 +102,8 @@ enum Value<'a> {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use super::*;
-    use crate::engine::diagnostic::{Location, RuleMeta, RuleOrigin};
-
-    fn diagnostic(text: &str, with_options: bool) -> Diagnostic {
-        let some = |s: &str| with_options.then(|| s.to_string());
-        Diagnostic {
-            rule: Arc::new(RuleMeta {
-                code: "DX103".into(),
-                name: format!("rule-{text}"),
-                group: "validity".into(),
-                default_severity: Severity::Error,
-                enabled_by_default: true,
-                summary: String::new(),
-                explanation: String::new(),
-                source: String::new(),
-                origin: RuleOrigin::Native,
-            }),
-            severity: Severity::Warning,
-            message: format!("{text} is said \"twice\": {text}"),
-            help: some(text),
-            location: Location {
-                file: Arc::from(format!("dir\\{text}.csv")),
-                line: u64::MAX,
-                column: 0,
-                len: 7,
-                field: with_options.then(|| Arc::from(text)),
-            },
-            claim_id: some(text),
-            code: with_options.then(|| CodeRef {
-                raw: text.to_string(),
-                canonical: None,
-            }),
-            suggestions: if with_options {
-                vec![
-                    Suggestion {
-                        replacement: "Z53.20".into(),
-                        title: Some(text.into()),
-                    },
-                    Suggestion {
-                        replacement: text.into(),
-                        title: None,
-                    },
-                ]
-            } else {
-                Vec::new()
-            },
-            source_line: None,
-        }
-    }
+    use crate::report::sample_diagnostic;
 
     /// The JSON Lines writer and serde_json agree on every byte, for every
     /// byte value that may need escaping, at every place in a word.
@@ -175,7 +126,7 @@ mod tests {
         let mut line = Vec::new();
         for text in &texts {
             for with_options in [true, false] {
-                let d = diagnostic(text, with_options);
+                let d = sample_diagnostic(text, with_options);
                 line.clear();
                 Record::from(&d).write_line(&mut line);
                 let expected = serde_json::to_string(&Record::from(&d)).unwrap();

@@ -376,13 +376,11 @@ fn first_paragraph(markdown: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
-    use std::sync::Arc;
-
     use serde::Serialize;
 
-    use crate::engine::diagnostic::{CodeRef, Location, RuleOrigin, Suggestion};
+    use super::*;
+    use crate::engine::diagnostic::{CodeRef, Suggestion};
+    use crate::report::sample_diagnostic;
 
     /// One result as serde_json writes it: what [`write_result`] must match.
     #[derive(Serialize)]
@@ -494,53 +492,6 @@ mod tests {
         serde_json::to_string(&result).unwrap()
     }
 
-    fn diagnostic(text: &str, with_options: bool) -> Diagnostic {
-        let some = |s: &str| with_options.then(|| s.to_string());
-        Diagnostic {
-            rule: Arc::new(RuleMeta {
-                code: format!("DX1{text}"),
-                name: "rule".into(),
-                group: "validity".into(),
-                default_severity: Severity::Error,
-                enabled_by_default: true,
-                summary: String::new(),
-                explanation: String::new(),
-                source: String::new(),
-                origin: RuleOrigin::Native,
-            }),
-            severity: [Severity::Error, Severity::Warning][usize::from(with_options)],
-            message: format!("{text} is \"it\""),
-            help: some(text),
-            location: Location {
-                file: Arc::from(format!("dir\\{text}.csv")),
-                line: if with_options { u64::MAX } else { 0 },
-                column: 3,
-                len: 7,
-                field: with_options.then(|| Arc::from(text)),
-            },
-            claim_id: some(text),
-            code: with_options.then(|| CodeRef {
-                raw: text.to_string(),
-                canonical: (!text.is_empty()).then(|| "E11.9".to_string()),
-            }),
-            suggestions: if with_options {
-                vec![
-                    Suggestion {
-                        replacement: "Z53.20".into(),
-                        title: Some(text.into()),
-                    },
-                    Suggestion {
-                        replacement: text.into(),
-                        title: None,
-                    },
-                ]
-            } else {
-                Vec::new()
-            },
-            source_line: None,
-        }
-    }
-
     /// The fingerprint hashes the file (with `/` for `\\`), the claim id
     /// or else the line, the rule and the code, each ended by a zero byte.
     #[test]
@@ -553,7 +504,7 @@ mod tests {
             }
             hash
         };
-        let mut d = diagnostic("e119", true);
+        let mut d = sample_diagnostic("e119", true);
         assert_eq!(
             fingerprint(&d),
             fnv(["dir/e119.csv", "claim", "e119", "DX1e119", "E11.9"])
@@ -574,7 +525,7 @@ mod tests {
         let mut compared = 0;
         for text in texts {
             for with_options in [false, true] {
-                let d = diagnostic(text, with_options);
+                let d = sample_diagnostic(text, with_options);
                 let uri = path_uri(&d.location.file);
                 let placed = Placed {
                     rule_index: 12,

@@ -8,8 +8,8 @@
 use std::fs::File;
 use std::io::{self, BufWriter, Seek, Write};
 
-/// Rows kept in memory before they go to disk: a few thousand findings, so
-/// small runs never touch the file system.
+/// Bytes kept in memory before they go to disk: about ten thousand
+/// findings' rows, so that small runs never touch the file system.
 pub(crate) const IN_MEMORY: usize = 8 << 20;
 
 pub(crate) struct Spool {

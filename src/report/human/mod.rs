@@ -16,7 +16,8 @@
 //!
 //! The header line is written here (miette's own header has no place for a
 //! severity word and rule name together); miette draws the snippet; the
-//! help and note are wrapped here as miette wraps them ([`footer`]). Findings without a source line get a compact form with a
+//! help and note are wrapped here as miette wraps them ([`footer`]).
+//! Findings without a source line get a compact form with a
 //! `--> file:line:col` line instead of the snippet.
 
 mod footer;
