@@ -158,6 +158,21 @@ mod tests {
             }
         }
         assert_eq!(compared, 350);
+        // Notes of every length around the width, words and one long word.
+        for width in [40, 100] {
+            for len in width - 10..width + 4 {
+                for word in ["ab ", "abcdefghijklmnopqrstuvwxyz"] {
+                    let mut note = String::from("note: ");
+                    while note.len() < len {
+                        note.push_str(word);
+                    }
+                    note.truncate(len);
+                    let note = note.trim_end();
+                    let (ours, theirs) = both(GraphicalTheme::unicode_nocolor(), width, "h", note);
+                    assert_eq!(ours, theirs, "{width}: {note:?}");
+                }
+            }
+        }
     }
 
     #[test]
