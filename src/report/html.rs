@@ -83,8 +83,13 @@ impl Reporter for HtmlReporter {
     }
 }
 
+/// Distinct offending codes counted. A run whose code column holds free
+/// text names a new "code" on every row: past twice this many, the least
+/// frequent are let go, so the tally stays bounded, and the page says its
+/// counts are lower bounds.
+const CODES_KEPT: usize = 50_000;
+
 /// What the page's summary needs, counted as the findings pass.
-#[derive(Default)]
 struct Tally {
     findings: u64,
     /// By rule code: the rule and its counts by severity.
@@ -92,6 +97,21 @@ struct Tally {
     /// By offending code: findings and the rules that raised them, in the
     /// order first met.
     codes: HashMap<String, (u64, Vec<RuleRef>)>,
+    codes_kept: usize,
+    /// Whether codes were let go ([`CODES_KEPT`]).
+    codes_pruned: bool,
+}
+
+impl Default for Tally {
+    fn default() -> Self {
+        Tally {
+            findings: 0,
+            rules: BTreeMap::new(),
+            codes: HashMap::new(),
+            codes_kept: CODES_KEPT,
+            codes_pruned: false,
+        }
+    }
 }
 
 impl Tally {
@@ -120,10 +140,23 @@ impl Tally {
                 }
             }
             None => {
+                if self.codes.len() >= 2 * self.codes_kept {
+                    self.prune_codes();
+                }
                 self.codes
                     .insert(text.to_owned(), (1, vec![d.rule.clone()]));
             }
         }
+    }
+
+    /// Keeps the `codes_kept` most frequent codes (ties: the first in code
+    /// order, as the page lists them).
+    fn prune_codes(&mut self) {
+        let mut all: Vec<_> = self.codes.drain().collect();
+        all.sort_unstable_by(|a, b| b.1.0.cmp(&a.1.0).then_with(|| a.0.cmp(&b.0)));
+        all.truncate(self.codes_kept);
+        self.codes.extend(all);
+        self.codes_pruned = true;
     }
 }
 
@@ -463,6 +496,13 @@ fn head(tool: &str, version: &str, tally: &Tally, summary: &Summary) -> String {
             );
         }
         s.push_str("</tbody></table>");
+        if tally.codes_pruned {
+            let _ = write!(
+                s,
+                "<p class=\"meta\">More than {} different codes were reported, so the least frequent were let go along the way: these counts are lower bounds.</p>",
+                thousands(tally.codes_kept as u64)
+            );
+        }
     }
     s.push_str("</section>\n");
 
@@ -586,6 +626,39 @@ const SCRIPT: &str = r##"<script>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Codes past the bound are let go least frequent first; the frequent
+    /// ones keep exact counts.
+    #[test]
+    fn the_code_tally_stays_bounded() {
+        let mut tally = Tally {
+            codes_kept: 3,
+            ..Tally::default()
+        };
+        let mut d = crate::report::sample_diagnostic("x", true);
+        let mut count = |tally: &mut Tally, code: &str| {
+            d.code = Some(crate::engine::diagnostic::CodeRef {
+                raw: code.to_string(),
+                canonical: None,
+            });
+            tally.count(&d);
+        };
+        for _ in 0..5 {
+            count(&mut tally, "E11.9");
+        }
+        for _ in 0..3 {
+            count(&mut tally, "I10");
+        }
+        for i in 0..100 {
+            count(&mut tally, &format!("free text {i}"));
+        }
+        assert!(tally.codes_pruned);
+        assert!(tally.codes.len() <= 6, "{}", tally.codes.len());
+        let top = top_codes(&tally);
+        assert_eq!((top[0].0, top[0].1), ("E11.9", 5));
+        assert_eq!((top[1].0, top[1].1), ("I10", 3));
+        assert_eq!(tally.findings, 108);
+    }
 
     #[test]
     fn escapes_markup_and_quotes() {
