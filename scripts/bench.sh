@@ -24,6 +24,9 @@
 # rows, a long-layout file (gen-claims --layout long: one row per
 # diagnosis, grouped into claims by claim id) is checked the same way; its
 # ratios are left out, the floor and the peer having read another file.
+# Also at 1M rows, every report format on every core, to show that output
+# is never the bottleneck: wall and CPU time, peak RSS and bytes written,
+# against jsonl's (BENCH_FORMATS=0 skips it).
 # Then start-up: dxlint on a 10-row file (hyperfine when installed).
 #
 # Environment:
@@ -31,6 +34,7 @@
 #   PEER_MAX_ROWS=5000000 skip the peer above this many rows
 #   BENCH_VENV=DIR        virtualenv for the peer (default ~/.cache/dxlint-bench/venv)
 #   BENCH_KEEP=1          keep the temporary folder
+#   BENCH_FORMATS=0       skip the report formats at 1M rows
 #
 # Wall times come from bash's EPOCHREALTIME, peak RSS from /usr/bin/time.
 set -euo pipefail
@@ -111,6 +115,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "-"; else printf "%
 mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
 ROWS_OUT=()
+FORMATS_OUT=()
 row() {
     # size, tool, seconds, rss, rows, bytes, floor_rate, peer_rate, cpu seconds, (a3) rate
     local r
@@ -197,6 +202,18 @@ for n in "${SIZES[@]}"; do
         row "$long_label" "(b) dxlint, $NPROC threads" "$BEST" "$RSS" "$n" "$long_bytes" 0 0 "$CPU" 0
         ROWS_OUT+=("| $long_label | speed-up, $NPROC threads over 1 | | | | | | $(ratio "$long_one_t" "$BEST")x | | |")
         rm -f "$long"
+
+        if [ "${BENCH_FORMATS:-1}" != 0 ]; then
+            jsonl_t=""
+            for format in jsonl short json sarif github html human; do
+                measure "dxlint $NPROC threads, --format $format" "$DXLINT" check --isolated --format "$format" -o "$TMP/out.$format" --quiet --threads "$NPROC" "$file"
+                [ "$format" = jsonl ] && jsonl_t=$BEST
+                written=$(stat -c %s "$TMP/out.$format")
+                FORMATS_OUT+=("| \`$format\` | $BEST | $CPU | $(mb "$RSS") | $(awk -v b="$written" 'BEGIN { printf "%.1f", b / 1e6 }') | $(ratio "$BEST" "$jsonl_t") |")
+                rm -f "$TMP/out.$format"
+            done
+            formats_label="$size_label, $findings findings, $NPROC threads"
+        fi
     fi
     rm -f "$file"
 done
@@ -228,3 +245,11 @@ echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${ROWS_OUT[@]}"
 echo
 echo "Start-up + 10-row file: $startup; peak RSS $(mb "$startup_rss") MB"
+if [ ${#FORMATS_OUT[@]} -gt 0 ]; then
+    echo
+    echo "Report formats ($formats_label):"
+    echo
+    echo "| format | wall s | cpu s | peak RSS MB | written MB | wall vs jsonl |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    printf '%s\n' "${FORMATS_OUT[@]}"
+fi
