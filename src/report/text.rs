@@ -70,7 +70,7 @@ pub fn headline(summary: &Summary) -> String {
 /// spaces and other control characters become U+FFFD, so that a crafted
 /// cell can neither break a line-oriented format nor drive the terminal.
 pub(crate) fn one_line(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(char::is_control) {
+    if control_free(s, false) {
         return Cow::Borrowed(s);
     }
     Cow::Owned(
@@ -86,7 +86,7 @@ pub(crate) fn one_line(s: &str) -> Cow<'_, str> {
 
 /// Like [`one_line`] but keeps line breaks, for multi-line human text.
 pub(crate) fn printable(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(|c| c.is_control() && c != '\n') {
+    if control_free(s, true) {
         return Cow::Borrowed(s);
     }
     Cow::Owned(
@@ -101,9 +101,60 @@ pub(crate) fn printable(s: &str) -> Cow<'_, str> {
     )
 }
 
+/// Whether `s` holds no control character (a newline allowed when
+/// `newline_ok`). Decided on bytes, as it is asked of every string of every
+/// finding: the C0 controls and DEL are single bytes, and the C1 controls
+/// (U+0080..U+009F) are the only characters written 0xC2 0x80..0x9F.
+fn control_free(s: &str, newline_ok: bool) -> bool {
+    const MAY_BE_CONTROL: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut b = 0;
+        while b < 0x20 {
+            table[b] = true;
+            b += 1;
+        }
+        table[0x7f] = true;
+        table[0xc2] = true;
+        table
+    };
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    loop {
+        while i < bytes.len() && !MAY_BE_CONTROL[usize::from(bytes[i])] {
+            i += 1;
+        }
+        let Some(&b) = bytes.get(i) else {
+            return true;
+        };
+        let ok = match b {
+            b'\n' => newline_ok,
+            0xc2 => bytes.get(i + 1).is_some_and(|&n| n >= 0xa0),
+            _ => false,
+        };
+        if !ok {
+            return false;
+        }
+        i += 1;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_found_on_bytes() {
+        for c in (0..=0x3000)
+            .filter_map(char::from_u32)
+            .chain(['🙂', '\u{10FFFF}'])
+        {
+            let s = format!("a{c}b");
+            for newline_ok in [false, true] {
+                let expected = !(c.is_control() && !(newline_ok && c == '\n'));
+                assert_eq!(control_free(&s, newline_ok), expected, "{c:?}");
+            }
+        }
+    }
 
     #[test]
     fn groups_thousands() {

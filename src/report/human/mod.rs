@@ -122,18 +122,30 @@ impl Reporter for HumanReporter {
     }
 
     fn diagnostic(&mut self, d: &Diagnostic) -> io::Result<()> {
-        self.codes
-            .entry(d.rule.name.clone())
-            .or_insert_with(|| d.rule.code.clone());
+        if !self.codes.contains_key(&d.rule.name) {
+            self.codes.insert(d.rule.name.clone(), d.rule.code.clone());
+        }
         let loc = &d.location;
-        let header = format!("[{} {}]", d.rule.code, d.rule.name);
-        writeln!(
-            self.out,
-            "{}{}",
-            self.paint
-                .severity(d.severity, &format!("{}{header}", d.severity)),
-            self.paint.bold(&format!(": {}", one_line(&d.message)))
-        )?;
+        // `error[DX103 non-billable-code]` in the severity's colour, then
+        // `: message` in bold: written in place, not through `Paint`'s
+        // strings, as this is once per finding.
+        let (rule, message) = (&d.rule, one_line(&d.message));
+        if self.paint.0 {
+            writeln!(
+                self.out,
+                "\x1b[{}m{}[{} {}]\x1b[0m\x1b[1m: {message}\x1b[0m",
+                severity_sgr(d.severity),
+                d.severity,
+                rule.code,
+                rule.name
+            )?;
+        } else {
+            writeln!(
+                self.out,
+                "{}[{} {}]: {message}",
+                d.severity, rule.code, rule.name
+            )?;
+        }
         let snippet = self.snippet(d);
         if snippet.is_none() {
             writeln!(
@@ -260,10 +272,6 @@ impl Paint {
 
     pub(crate) fn bold(self, text: &str) -> String {
         self.wrap("1", text)
-    }
-
-    pub(crate) fn severity(self, severity: Severity, text: &str) -> String {
-        self.wrap(severity_sgr(severity), text)
     }
 
     /// The headline, coloured by the worst severity found (green if none).
