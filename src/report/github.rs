@@ -31,6 +31,7 @@ impl GithubReporter {
     }
 }
 
+/// The command for a severity: GitHub has no `info`, its `notice` is that.
 fn command(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
