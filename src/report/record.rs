@@ -57,10 +57,8 @@ impl<'a> From<&'a Diagnostic> for Record<'a> {
 
 impl Record<'_> {
     /// Appends the record as one line of JSON, byte for byte what
-    /// `serde_json::to_writer` writes for it. The JSON Lines report writes
-    /// one record per finding; serde_json looks at a string's bytes one at a
-    /// time for ones to escape, and at half a kilobyte a line that was most
-    /// of the reporting thread's work.
+    /// `serde_json::to_writer` writes for it (see [`super::json_text`] for
+    /// why it is written by hand).
     pub(crate) fn write_line(&self, out: &mut Vec<u8>) {
         let flat = [
             ("rule", Value::Str(self.rule)),

@@ -43,8 +43,9 @@ pub struct SarifReporter {
     artifacts: Numbered<String>,
     /// The log, its results written as they arrive.
     log: StreamedDocument,
-    /// The last file a result pointed into, and its URI.
-    uri: (String, String),
+    /// The last file a result pointed into: its name, URI and place in
+    /// `artifacts` (results come file by file).
+    last_file: Option<(String, String, usize)>,
     /// One result's JSON; reused.
     line: Vec<u8>,
 }
@@ -90,7 +91,7 @@ impl SarifReporter {
                 "        ",
                 "    }\n  ]\n}\n",
             ),
-            uri: (String::new(), String::new()),
+            last_file: None,
             line: Vec::new(),
         }
     }
@@ -107,14 +108,19 @@ impl Reporter for SarifReporter {
     }
 
     fn diagnostic(&mut self, d: &Diagnostic) -> io::Result<()> {
-        if self.uri.0 != *d.location.file {
-            self.uri = (d.location.file.to_string(), path_uri(&d.location.file));
-        }
-        let uri = &self.uri.1;
+        let file = &*d.location.file;
+        let (_, uri, artifact_index) = match &mut self.last_file {
+            Some(last) if last.0 == file => last,
+            last => {
+                let uri = path_uri(file);
+                let index = self.artifacts.place(&uri, || uri.clone());
+                last.insert((file.to_string(), uri, index))
+            }
+        };
         let placed = Placed {
             rule_index: self.rules.place(&d.rule.code, || d.rule.clone()),
             uri,
-            artifact_index: self.artifacts.place(uri, || uri.clone()),
+            artifact_index: *artifact_index,
             columns: columns(d),
             fingerprint: fingerprint(d),
         };
@@ -194,7 +200,7 @@ fn write_result(out: &mut Vec<u8>, d: &Diagnostic, p: &Placed<'_>) {
     out.extend_from_slice(b"}}}],\"partialFingerprints\":{\"");
     out.extend_from_slice(FINGERPRINT_KEY.as_bytes());
     out.extend_from_slice(b"\":\"");
-    out.extend_from_slice(format!("{:016x}", p.fingerprint).as_bytes());
+    let _ = write!(out, "{:016x}", p.fingerprint);
     out.extend_from_slice(b"\"},\"properties\":{");
     let mut first = true;
     let mut member = |out: &mut Vec<u8>, name: &[u8]| {
